@@ -1,0 +1,1 @@
+"""Entry points: the lakesift CLI and the spark-submit scripts run by schedulers."""

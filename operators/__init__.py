@@ -1,0 +1,1 @@
+"""Pure DataFrame -> DataFrame operators and their registry (no I/O, no Spark actions)."""

@@ -1,0 +1,1 @@
+"""Recipe loading and validation, planning, the runner, publishing and the DuckDB catalog."""

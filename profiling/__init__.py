@@ -1,0 +1,1 @@
+"""Reads the lake: table discovery, Parquet footer statistics, per-column profiles and sketches."""

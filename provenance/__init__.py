@@ -1,0 +1,1 @@
+"""Sources registry, license policy, row-level provenance columns, lineage writers, URI sanitising."""

@@ -1,0 +1,1 @@
+"""Contracts of lakesift: recipe models, output table schemas, lineage JSON schemas."""
