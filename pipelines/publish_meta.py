@@ -10,7 +10,7 @@ from pipelines.catalog import connect, ident, literal
 from pipelines.lineage import now_iso
 from provenance.uri import sanitize_uri
 from schemas.errors import InvariantError
-from schemas.provenance import LIC_ATTR, LIC_ND, LIC_RANK, LIC_REVIEW, LIC_SA, LIC_SPDX, SRC_IDS
+from schemas.provenance import USE_CLASSES, LIC_ATTR, LIC_ND, LIC_RANK, LIC_REVIEW, LIC_SA, LIC_SPDX, SRC_IDS
 
 
 def _files(run_dir: Path, info: dict[str, Any]) -> str:
@@ -81,6 +81,7 @@ def build_lineage(run: Any, manifest: dict[str, Any], licenses: dict[str, Any]) 
             "python": platform.python_version(),
         },
         "inputs": _inputs(run),
+        "sources": _sources(run),
         "operators": run.steps_lineage,
         "rejects": run.reject_counts,
         "tables": tables,
@@ -100,6 +101,19 @@ def _inputs(run: Any) -> list[dict[str, Any]]:
         lake_snap = run.snapshot[-1]
         out.append({"name": "lake", "uri": sanitize_uri(run.c.recipe.lake.root), "format": "lake",
                     "columns": [], "file_count": len(lake_snap["files"])})
+    return out
+
+
+def _sources(run: Any) -> list[dict[str, Any]]:
+    """Pinned sources with their (sanitised) URI, revision and license verdict."""
+    loaded = run.provenance.registry
+    if loaded is None:
+        return []
+    out = []
+    for source in loaded.registry.sources:
+        verdict = loaded.verdict(source.id)
+        out.append({"id": source.id, "uri": sanitize_uri(source.uri), "revision": getattr(source, "revision", None),
+                    "spdx": verdict.spdx, "use_class": USE_CLASSES[verdict.rank], "review": verdict.review})
     return out
 
 

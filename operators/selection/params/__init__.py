@@ -1,0 +1,1 @@
+"""Bundled scaling-law parameter sets (JSON files beside this module)."""
