@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from schemas.errors import UserError
 from schemas.provenance import LIC_RANK, LIC_REVIEW, LIC_SPDX, SRC_IDS, SRC_REF, USE_CLASSES
 
 CATALOG_NAME = "catalog.duckdb"
@@ -120,12 +121,17 @@ def _metadata_tables(con: Any, lineage: dict[str, Any]) -> None:
 def run_sql(output: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a read-only query against an output's catalog, limited to the output folder."""
     catalog = output / CATALOG_NAME
+    if not catalog.is_file():
+        raise UserError(f"{output} has no catalog ({CATALOG_NAME}): has a run been published there?")
     con = connect(":memory:", allowed=[output.resolve()])
     try:
         con.execute(f"ATTACH {literal(str(catalog.resolve()))} AS cat (READ_ONLY)")
         con.execute("USE cat")
-        rel = con.execute(sql)
-        cols = [d[0] for d in rel.description] if rel.description else []
-        return cols, rel.fetchall()
+        try:
+            rel = con.execute(sql)
+            cols = [d[0] for d in rel.description] if rel.description else []
+            return cols, rel.fetchall()
+        except duckdb.Error as exc:
+            raise UserError(f"query failed: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
