@@ -14,11 +14,13 @@ from typing import Annotated, Any
 import click
 import typer
 
+from jobs.cli_selection import selection_app
 from schemas.errors import LakesiftError, UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Curate a data lake with Spark: containment, dedup, quality, selection, provenance.")
 sources_app = typer.Typer(no_args_is_help=True, help="Sources registry commands.")
 app.add_typer(sources_app, name="sources")
+app.add_typer(selection_app, name="selection")
 _state: dict[str, bool] = {"debug": False}
 
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a recipe value: key.path=value")]

@@ -123,6 +123,22 @@ def _pydantic_problems(exc: ValidationError, prefix: Path_, lines: dict[Path_, i
     return out
 
 
+def _inline_param_files(data: dict[str, Any], base: Path, lines: dict[Path_, int], problems: list[Problem]) -> None:
+    """Replace ``params_file: x.json`` in a step config by ``params: <its JSON content>``."""
+    steps = data.get("steps")
+    for i, step in enumerate(steps if isinstance(steps, list) else []):
+        config = step.get("config") if isinstance(step, dict) else None
+        if not isinstance(config, dict) or "params_file" not in config:
+            continue
+        where: Path_ = ("steps", i, "config", "params_file")
+        try:
+            roots = allowed_roots([str(r) for r in data.get("allowed_roots", [])], base)
+            file = Path(check_path(str(config.pop("params_file")), base, roots, format_path(where)))
+            config["params"] = json.loads(file.read_text(encoding="utf-8"))
+        except (LakesiftError, OSError, ValueError) as exc:
+            problems.append(Problem(f"cannot read parameters: {exc}", format_path(where), line_of(lines, where)))
+
+
 def read_recipe_data(path: Path, overrides: list[str] | None) -> tuple[dict[str, Any], dict[Path_, int]]:
     if not path.is_file():
         raise RecipeError(f"recipe not found: {path}")
@@ -132,6 +148,7 @@ def read_recipe_data(path: Path, overrides: list[str] | None) -> tuple[dict[str,
     problems: list[Problem] = []
     data = _interpolate(data, (), problems, lines)
     apply_overrides(data, list(overrides or []), problems)
+    _inline_param_files(data, path.parent, lines, problems)
     if problems:
         raise RecipeError(f"{path}: {len(problems)} problem(s)", problems)
     return data, lines
