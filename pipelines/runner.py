@@ -264,6 +264,19 @@ class _Run:
         rows = df.groupBy("_reject_reason").agg(F.count(F.lit(1)).alias("n")).collect()
         return {str(r["_reject_reason"]): int(r["n"]) for r in rows}
 
+    def _filter_funnel(self) -> Any:
+        """Rows in/out per step and per reject reason, for every curation run with a filter."""
+        if not any(s.operator.accounting == "filter" for s in self.c.steps):
+            return None
+        rows = []
+        for entry in self.steps_lineage:
+            kept = int(entry["rows"].get(MAIN, 0))
+            reasons = self.reject_counts.get(entry["step"]) or {None: 0}
+            for reason, n in sorted(reasons.items(), key=lambda kv: str(kv[0])):
+                rows.append((entry["step"], entry["op"], entry.get("rows_in"), kept, reason, int(n)))
+        ddl = "step string, op string, rows_in long, rows_kept long, reason string, rows_rejected long"
+        return self.spark.createDataFrame(rows, ddl).coalesce(1)
+
     # -- publish ------------------------------------------------------------------------------
     def _publish_plan(self) -> dict[str, str]:
         if self.c.recipe.publish:
@@ -289,6 +302,10 @@ class _Run:
             cols = publish.write_table(df, data_dir / table, self.rows[ref], table)
             tables[table] = {"source": ref, "columns": cols, "schema": df.schema.json()}
             crash_point("after_data_parts")
+        funnel = self._filter_funnel()
+        if funnel is not None:
+            cols = publish.write_table(funnel, data_dir / "filter_funnel", funnel.count(), "filter_funnel")
+            tables["filter_funnel"] = {"source": "(runner)", "columns": cols, "schema": funnel.schema.json()}
         rejects = sorted(self.reject_counts)
         for step in rejects:
             publish.copy_rejects(self.run_dir / "stages" / step / REJECTS, self.run_dir / "rejects" / step)

@@ -111,8 +111,9 @@ def or_verdicts(verdicts: Iterable[LicenseVerdict]) -> LicenseVerdict:
     best = min(parts, key=_restrictiveness)
     spdx = " OR ".join(_wrap(v.spdx) for v in parts)
     reason = f"chose {best.effective_spdx} among {spdx}"
-    return replace(best, spdx=spdx, chosen_alternative=best.effective_spdx,
-                   reasons=(*best.reasons, reason))
+    return replace(
+        best, spdx=spdx, chosen_alternative=best.effective_spdx, reasons=(*best.reasons, reason)
+    )
 
 
 @lru_cache(maxsize=8)
@@ -148,7 +149,12 @@ class LicensePolicy:
         """The canonical SPDX rendering of ``expression``, or None when it is not valid."""
         try:
             info = self.licensing.validate(expression)
-        except (ExpressionError, AttributeError, TypeError, ValueError):  # garbage is simply invalid
+        except (
+            ExpressionError,
+            AttributeError,
+            TypeError,
+            ValueError,
+        ):  # garbage is simply invalid
             return None
         if info.errors or not info.normalized_expression or info.normalized_expression == "None":
             return None
@@ -158,8 +164,14 @@ class LicensePolicy:
         terms = self.licenses.get(key)
         if terms is None:
             return unknown_verdict(f"{key} is not in license policy v{self.version}", key)
-        return LicenseVerdict(key, USE_CLASSES.index(terms.use), terms.attribution,
-                              terms.share_alike, terms.no_derivatives, terms.review)
+        return LicenseVerdict(
+            key,
+            USE_CLASSES.index(terms.use),
+            terms.attribution,
+            terms.share_alike,
+            terms.no_derivatives,
+            terms.review,
+        )
 
     def verdict_for_expression(self, expression: str) -> LicenseVerdict:
         """Classify an SPDX expression (AND -> most restrictive, OR -> least restrictive)."""
@@ -171,7 +183,9 @@ class LicensePolicy:
     def _evaluate(self, node: Any) -> LicenseVerdict:
         if isinstance(node, LicenseWithExceptionSymbol):
             base = self.verdict_for_key(node.license_symbol.key)
-            return replace(base, spdx=str(node)).with_reason(f"{node}: the exception only adds permissions")
+            return replace(base, spdx=str(node)).with_reason(
+                f"{node}: the exception only adds permissions"
+            )
         if isinstance(node, LicenseSymbol):
             return self.verdict_for_key(node.key)
         if isinstance(node, AND):
@@ -186,7 +200,11 @@ class LicensePolicy:
 
     def keys_of(self, expression: str) -> list[str]:
         normal = self.normalise(expression)
-        return [] if normal is None else list(self.licensing.license_keys(self.licensing.parse(normal)))
+        return (
+            []
+            if normal is None
+            else list(self.licensing.license_keys(self.licensing.parse(normal)))
+        )
 
 
 def _normal_name(text: str) -> str:
@@ -206,12 +224,15 @@ def _from_table(table: Mapping[str, Any], overrides: PolicyOverrides | None) -> 
         names.update({_normal_name(k): v for k, v in overrides.names.items()})
     return LicensePolicy(
         version=str(table["version"]) + ("+overrides" if overrides else ""),
-        licenses=licenses, names=names,
+        licenses=licenses,
+        names=names,
         url_rules=tuple((r["pattern"], r["spdx"]) for r in table["url_rules"]),
         url_exact=dict(table["url_exact"]),
         unmappable_mentions=frozenset(_normal_name(m) for m in table["unmappable_mentions"]),
-        placeholders=frozenset(table["placeholders"]), unknown_key=table["unknown"],
-        on_conflict=table["on_conflict"], text_match_threshold=float(table["text_match_threshold"]),
+        placeholders=frozenset(table["placeholders"]),
+        unknown_key=table["unknown"],
+        on_conflict=table["on_conflict"],
+        text_match_threshold=float(table["text_match_threshold"]),
         paraphrases=_paraphrase_map(),
     )
 

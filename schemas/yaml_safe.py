@@ -41,9 +41,14 @@ def format_path(path: Path_) -> str:
     return out or "<root>"
 
 
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+
+
 def _scalar(node: ScalarNode, constructor: yaml.constructor.SafeConstructor) -> Any:
     if node.tag == _TIMESTAMP:
         return node.value
+    if node.tag == f"{_BASE}bool" and node.value.lower() in _YAML11_WORDS:
+        return node.value  # YAML 1.2 semantics: only true/false are booleans (``on:`` stays a key)
     if node.tag not in _SCALAR_TAGS:
         raise RecipeError(
             "YAML tags are not allowed",
@@ -90,8 +95,22 @@ class _Builder:
         return out
 
 
+def _located(exc: RecipeError, where: str) -> RecipeError:
+    problems = [Problem(p.message, p.where or where, p.line) for p in exc.problems]
+    return RecipeError(f"{where}: {exc.message}", problems)
+
+
 def load_yaml(text: str, where: str = "<recipe>") -> tuple[Any, dict[Path_, int]]:
     """Parse YAML strictly; return ``(data, lines)``. Raises :class:`RecipeError`."""
+    try:
+        return _load(text, where)
+    except RecipeError as exc:
+        if exc.message.startswith(f"{where}:"):
+            raise
+        raise _located(exc, where) from None
+
+
+def _load(text: str, where: str) -> tuple[Any, dict[Path_, int]]:
     if len(text.encode("utf-8", "replace")) > MAX_YAML_BYTES:
         raise RecipeError(f"{where}: file is larger than {MAX_YAML_BYTES} bytes")
     loader = _NoAliasLoader(text)

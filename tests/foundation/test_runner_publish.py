@@ -51,6 +51,8 @@ def test_publish_protocol_layout_and_counts(spark: Any, tiny: Path) -> None:
     assert [r[0] for r in rows] == [1, 3, 10]
     _, rejected = run_sql(out, "SELECT step, reason, count(*) FROM rejects GROUP BY ALL")
     assert rejected == [("positive", "non_positive", 3)]
+    _, funnel = run_sql(out, "SELECT step, rows_in, rows_kept, reason, rows_rejected FROM filter_funnel ORDER BY step")
+    assert funnel == [("positive", 6, 3, "non_positive", 3), ("select_columns", 3, 3, None, 0), ("union_tables", 4, 6, None, 0)]
 
 
 def test_openlineage_events(spark: Any, tiny: Path) -> None:

@@ -56,3 +56,8 @@ def test_lines_are_tracked() -> None:
 def test_dates_stay_strings() -> None:
     data, _ = load_yaml("d: 2024-01-01\n")
     assert data == {"d": "2024-01-01"}
+
+
+def test_yaml11_words_stay_strings() -> None:
+    data, _ = load_yaml("on: [id]\nflag: yes\nreal: true\n")
+    assert data == {"on": ["id"], "flag": "yes", "real": True}
