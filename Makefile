@@ -12,7 +12,7 @@ export PYSPARK_PYTHON := $(abspath $(PY))
 export PYSPARK_DRIVER_PYTHON := $(abspath $(PY))
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup demo test test-fast lint package bench clean
+.PHONY: setup demo test test-fast lint package bench clean browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 2; }
@@ -27,7 +27,17 @@ setup: $(STAMP)
 demo: $(STAMP)
 	JAVA_HOME="$$($(PY) -m jobs.java_home)" $(PY) -m jobs.demo
 
-test: $(STAMP)
+# The report's browser test drives Debian's Chromium. Installed when missing and we are root;
+# otherwise that test is skipped with a loud reason.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "WARNING: could not install chromium: the browser test will be skipped"; \
+	else echo "WARNING: /usr/bin/chromium missing and not root: the browser test will be skipped"; fi
+
+test: $(STAMP) browser
 	JAVA_HOME="$$($(PY) -m jobs.java_home)" $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import click
 import typer
 
+from jobs.cli_plan import calibrate_cmd, plan_app
 from jobs.cli_selection import selection_app
 from schemas.errors import LakesiftError, UserError
 
@@ -21,6 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Curate a dat
 sources_app = typer.Typer(no_args_is_help=True, help="Sources registry commands.")
 app.add_typer(sources_app, name="sources")
 app.add_typer(selection_app, name="selection")
+app.add_typer(plan_app, name="plan")
+app.command("calibrate")(calibrate_cmd)
 _state: dict[str, bool] = {"debug": False}
 
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a recipe value: key.path=value")]

@@ -54,7 +54,7 @@ def save_calibration(path: str | Path, bytes_per_second: float, spark: Any = Non
     """Write the calibration JSON (atomically) and return what was written."""
     data: dict[str, Any] = {
         CALIBRATION_KEY: float(bytes_per_second),
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(),
     }
     if spark is not None:
         data["engine"] = f"spark {spark.version}"

@@ -51,7 +51,7 @@ def data_files(table_dir: Path) -> list[Path]:
 def _has_rows(path: Path) -> bool:
     try:
         return pq.read_metadata(path).num_rows > 0
-    except Exception:  # an unreadable footer is a change the version must show
+    except (OSError, ValueError):  # an unreadable footer is a change the version must show
         return True
 
 
@@ -83,7 +83,7 @@ def rebuild_matches(row: Mapping[str, Any], table_dir: Path, allowed: list[Path]
     try:
         con.execute(row["rebuild_sql_duckdb"])
         view = ident(row["view_name"])
-        cols = ", ".join(ident(c) for c in con.execute(f"SELECT * FROM {view} LIMIT 0").to_arrow_table().column_names)
+        cols = ", ".join(ident(d[0]) for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description)
         src = f"read_parquet([{', '.join(literal(str(f)) for f in files)}], hive_partitioning = false)"
         diff = (f"SELECT count(*) FROM ((SELECT {cols} FROM {view} EXCEPT ALL SELECT {cols} FROM {src}) "
                 f"UNION ALL (SELECT {cols} FROM {src} EXCEPT ALL SELECT {cols} FROM {view}))")
@@ -177,7 +177,7 @@ def apply_plan(plan_rows: Iterable[Any], lake_root: str | Path, quarantine_dir: 
     others = {(root / r["table_id"]).resolve() for r in rows}
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT, "lake_root": str(root), "status": "applying",
-        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(), "tables": [],
+        "created_at": dt.datetime.now(dt.UTC).isoformat(), "tables": [],
     }
     for r in drops:
         table_dir = _inside(root, r["table_id"])
@@ -233,6 +233,6 @@ def restore_plan(quarantine_dir: str | Path) -> list[str]:
             if not (root / f["path"]).exists():
                 _move(quarantine / f["quarantine_path"], root / f["path"])
     manifest["status"] = "restored"
-    manifest["restored_at"] = dt.datetime.now(dt.timezone.utc).isoformat()
+    manifest["restored_at"] = dt.datetime.now(dt.UTC).isoformat()
     atomic_write_json(path, manifest)
     return [t["table_id"] for t in manifest["tables"]]

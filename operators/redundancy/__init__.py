@@ -1,0 +1,6 @@
+"""Redundancy plan: which contained tables to drop, and how each one is rebuilt from a kept parent.
+
+Modules: ``model`` (the optimisation problem), ``costing`` (cost model -> problem), ``ilp``,
+``forest`` and ``greedy`` (solvers), ``solve`` (dispatch), ``sql`` and ``recipes`` (rebuild SQL and
+its verification), ``plan_stage`` (the ``plan_redundancy`` operator), ``summary`` (printing).
+"""
