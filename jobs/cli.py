@@ -15,6 +15,7 @@ import click
 import typer
 
 from jobs.cli_plan import calibrate_cmd, plan_app
+from jobs.cli_report import report_cmd
 from jobs.cli_selection import selection_app
 from schemas.errors import LakesiftError, UserError
 
@@ -24,6 +25,7 @@ app.add_typer(sources_app, name="sources")
 app.add_typer(selection_app, name="selection")
 app.add_typer(plan_app, name="plan")
 app.command("calibrate")(calibrate_cmd)
+app.command("report")(report_cmd)
 _state: dict[str, bool] = {"debug": False}
 
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a recipe value: key.path=value")]

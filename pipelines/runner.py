@@ -147,7 +147,18 @@ class _Run:
             self.reporter.event("run_failed", run_id=self.run_id, error=sanitize_text(str(exc))[:500])
             raise
         self.reporter.event("run_published", run_id=self.run_id, tables=result.tables)
+        self._write_report()
         return result
+
+    def _write_report(self) -> None:
+        """The run's HTML report; a failure here never un-publishes a run."""
+        try:
+            from pipelines.report import build_report
+
+            path = build_report(self.c.output, self.run_id)
+            self.reporter.event("report_written", path=str(path))
+        except Exception as exc:  # the report is a convenience, the run is already published
+            self.reporter.event("report_failed", error=sanitize_text(f"{type(exc).__name__}: {exc}")[:300])
 
     # -- inputs -------------------------------------------------------------------------------
     def _load_inputs(self) -> None:

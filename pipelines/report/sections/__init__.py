@@ -1,0 +1,1 @@
+"""Report sections: each builds one part of the page, or nothing when its data is absent."""
