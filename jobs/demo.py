@@ -7,12 +7,30 @@ import sys
 import time
 from pathlib import Path
 
+from schemas.redundancy import PLAN_QUERY_SQL
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "demo"
 RECIPES = REPO / "recipes"
 
 # (recipe, query shown and run against its output, what the query answers)
 DEMO_RUNS: list[tuple[str, str, str]] = [
+    (
+        "find_redundancy.yaml",
+        "SELECT parent, child, verdict, stage, degree FROM containment_edges "
+        "WHERE verdict IN ('contained', 'duplicate') ORDER BY parent, child",
+        "tables contained in other tables",
+    ),
+    (
+        "find_redundancy.yaml",
+        "SELECT stage, pairs_in, pairs_out, removed, reason FROM containment_funnel",
+        "pairs left after each containment stage",
+    ),
+    (
+        "find_redundancy.yaml",
+        PLAN_QUERY_SQL,
+        "the redundancy plan: which tables can be dropped and how each is rebuilt",
+    ),
     (
         "curate_demo.yaml",
         "SELECT origin, count(*) AS docs, round(avg(chars)) AS avg_chars FROM documents GROUP BY origin ORDER BY docs DESC",
@@ -61,13 +79,32 @@ def main() -> int:
     _build_lakes()
     spark = build_spark_session("local[2]", "lakesift-demo")
     try:
-        outputs = [(_run(spark, recipe), query, what) for recipe, query, what in DEMO_RUNS]
+        done = {recipe: _run(spark, recipe) for recipe in dict.fromkeys(r for r, _, _ in DEMO_RUNS)}
     finally:
         spark.stop()
     print("\n=== what the demo produced ===")
-    for output, query, what in outputs:
-        _show(output, query, what)
+    for recipe, query, what in DEMO_RUNS:
+        _show(done[recipe], query, what)
+    _plan_summary(done["find_redundancy.yaml"])
+    for output in dict.fromkeys(done.values()):
+        print(f"report: {_report_of(output)}")
     return 0
+
+
+def _plan_summary(output: Path) -> None:
+    from operators.redundancy.summary import plan_summary_lines
+    from pipelines.catalog import run_sql
+
+    cols, rows = run_sql(output, "SELECT * FROM redundancy_summary")
+    print("\nredundancy plan summary")
+    for line in plan_summary_lines(dict(zip(cols, rows[0]))):
+        print(f"  {line}")
+
+
+def _report_of(output: Path) -> Path:
+    from pipelines.publish import current_run
+
+    return (output / "runs" / str(current_run(output)) / "report.html").relative_to(REPO)
 
 
 if __name__ == "__main__":

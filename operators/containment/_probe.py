@@ -1,0 +1,100 @@
+"""Shared scans: fingerprints of many projections of one table from a single read.
+
+Each table is read once with the union of the columns its projections need; every projection's
+fingerprint is computed from that read and the results are exploded into rows
+``(p, h1, h2)`` tagged with the projection id ``p``. Sampling keeps the rows whose seeded hash of
+the fingerprint falls below a threshold: a Bernoulli sample of *distinct* rows (every copy of a
+row is in or out together), coordinated across tables and reproducible for a seed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import reduce
+from typing import Any
+
+from operators.containment._fingerprint import Projection, fingerprint_sql
+from operators.containment._pairs import Pair
+from operators.containment._profiles import TableInfo
+
+
+def table_fingerprints(read_table: Callable[..., Any], table: str, projections: dict[int, Projection],
+                       threshold: int | None = None, seed: int = 0) -> Any:
+    """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan)."""
+    columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
+    structs = []
+    for pid, proj in sorted(projections.items()):
+        h1, h2 = fingerprint_sql(proj)
+        structs.append(f"named_struct('p', {pid}, 'h1', {h1}, 'h2', {h2})")
+    out = read_table(table, columns).selectExpr(f"inline(array({', '.join(structs)}))")
+    if threshold is not None:
+        out = out.where(f"xxhash64(h1, h2, {int(seed)}) < {threshold}L")
+    return out
+
+
+def counted(frames: Iterable[Any]) -> Any:
+    """Union of fingerprint frames, one row per distinct (p, h1, h2) with its multiplicity n."""
+    from pyspark.sql import functions as F
+
+    union = reduce(lambda a, b: a.unionByName(b), list(frames))
+    return union.groupBy("p", "h1", "h2").agg(F.count(F.lit(1)).alias("n"))
+
+
+def group_projections(projections: dict[Projection, int]) -> dict[str, dict[int, Projection]]:
+    """table -> {projection id: projection}."""
+    by_table: dict[str, dict[int, Projection]] = {}
+    for proj, pid in projections.items():
+        by_table.setdefault(proj.table, {})[pid] = proj
+    return by_table
+
+
+def number_projections(projections: Iterable[Projection]) -> dict[Projection, int]:
+    ids: dict[Projection, int] = {}
+    for proj in projections:
+        ids.setdefault(proj, len(ids))
+    return ids
+
+
+def collect_counts(df: Any) -> dict[int, dict[tuple[int, int], int]]:
+    """p -> {(h1, h2): n} from a counted frame (small: samples or hits)."""
+    out: dict[int, dict[tuple[int, int], int]] = {}
+    table = df.toArrow()  # Arrow transfer: far faster than Row objects for many rows
+    columns = [table.column(c).to_pylist() for c in ("p", "h1", "h2", "n")]
+    for p, h1, h2, n in zip(*columns, strict=True):
+        out.setdefault(p, {})[(h1, h2)] = n
+    return out
+
+
+def share(total: int, users: int) -> int:
+    return total // max(users, 1)
+
+
+def charge_scan_bytes(pending: list[Pair], infos: dict[str, TableInfo]) -> None:
+    """Split each shared scan's bytes over the pairs that used it."""
+    child_users: dict[str, int] = defaultdict(int)
+    parent_users: dict[str, int] = defaultdict(int)
+    child_cols: dict[str, set[str]] = defaultdict(set)
+    parent_cols: dict[str, set[str]] = defaultdict(set)
+    for p in pending:
+        child_users[p.child] += 1
+        parent_users[p.parent] += 1
+        child_cols[p.child].update(m.child_column for m in p.mapping)
+        parent_cols[p.parent].update(m.parent_column for m in p.mapping)
+    for p in pending:
+        p.bytes_read += share(infos[p.child].bytes_for(sorted(child_cols[p.child])), child_users[p.child])
+        p.bytes_read += share(infos[p.parent].bytes_for(sorted(parent_cols[p.parent])), parent_users[p.parent])
+
+
+def batches(pairs: list[Pair], max_tables: int) -> list[list[Pair]]:
+    """Pairs split so that one Spark job reads at most ``max_tables`` tables (children grouped)."""
+    out: list[list[Pair]] = []
+    current: list[Pair] = []
+    tables: set[str] = set()
+    for pair in sorted(pairs, key=lambda p: (p.child, p.parent)):
+        if current and len(tables | {pair.parent, pair.child}) > max_tables:
+            out.append(current)
+            current, tables = [], set()
+        current.append(pair)
+        tables |= {pair.parent, pair.child}
+    return out + [current] if current else out
