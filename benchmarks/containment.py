@@ -62,7 +62,7 @@ def _staged(spark: Any, lake: BuiltLake, truth: Truth | None) -> dict[str, Any]:
     started = time.monotonic()
     profiles = profile_lake(spark, lake.root, lake.lake_formats)
     read = lake_table_reader(spark, profiles["table_profiles"])
-    out = run_containment(spark, profiles, read)
+    out = run_containment(spark, profiles, read, progress=_progress)
     edges = out["verify_containment"].collect()
     seconds = time.monotonic() - started
     funnel = [r.asDict() for r in out["verify_containment.containment_funnel"].collect()]
@@ -73,6 +73,11 @@ def _staged(spark: Any, lake: BuiltLake, truth: Truth | None) -> dict[str, Any]:
         result |= _quality(found, truth.contained)
     result["edges"] = len(found)
     return result
+
+
+def _progress(message: str, done: int | None = None, total: int | None = None) -> None:
+    step = f" ({done}/{total})" if total else ""
+    print(f"#   {time.strftime('%H:%M:%S')} {message}{step}", flush=True)
 
 
 def _quality(found: set[tuple[str, str]], true: set[tuple[str, str]]) -> dict[str, float]:

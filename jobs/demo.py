@@ -36,6 +36,16 @@ DEMO_RUNS: list[tuple[str, str, str]] = [
         "SELECT origin, count(*) AS docs, round(avg(chars)) AS avg_chars FROM documents GROUP BY origin ORDER BY docs DESC",
         "documents kept per origin",
     ),
+    (
+        "curate_demo.yaml",
+        "SELECT step, reason, rows_rejected FROM filter_funnel WHERE rows_rejected > 0 ORDER BY rows_rejected DESC",
+        "why documents were dropped (one row per rule that fired)",
+    ),
+    (
+        "curate_demo.yaml",
+        "SELECT use_class, spdx, rows, review_rows FROM license_mix ORDER BY rows DESC",
+        "license mix of the curated documents",
+    ),
 ]
 
 
