@@ -76,15 +76,21 @@ def _inside(root: Path, table_id: str) -> Path:
     return path
 
 
+def _hive_partitioned(table_dir: Path, files: list[Path]) -> bool:
+    """Whether the table's files sit in Hive partition folders (``day=3/...``)."""
+    return any("=" in part for f in files for part in f.relative_to(table_dir).parts[:-1])
+
+
 def rebuild_matches(row: Mapping[str, Any], table_dir: Path, allowed: list[Path]) -> bool:
     """Whether the plan's DuckDB view rebuilds exactly the rows of the table's current files."""
     files = [p for p in data_files(table_dir) if _has_rows(p)]
+    hive = "true" if _hive_partitioned(table_dir, files) else "false"
     con = connect(allowed=allowed)
     try:
         con.execute(row["rebuild_sql_duckdb"])
         view = ident(row["view_name"])
         cols = ", ".join(ident(d[0]) for d in con.execute(f"SELECT * FROM {view} LIMIT 0").description)
-        src = f"read_parquet([{', '.join(literal(str(f)) for f in files)}], hive_partitioning = false)"
+        src = f"read_parquet([{', '.join(literal(str(f)) for f in files)}], hive_partitioning = {hive})"
         diff = (f"SELECT count(*) FROM ((SELECT {cols} FROM {view} EXCEPT ALL SELECT {cols} FROM {src}) "
                 f"UNION ALL (SELECT {cols} FROM {src} EXCEPT ALL SELECT {cols} FROM {view}))")
         return con.execute(diff).fetchall()[0][0] == 0

@@ -6,12 +6,13 @@ and the candidate graph has no cycle, i.e. the graph is a forest of out-trees.
 Why it is exact. Write p(v) for v's only candidate parent. The integer program's constraints
 then couple v only with p(v): ``keep_v + x_v = 1`` and ``x_v <= keep_p(v)``; the objective is a
 sum of one term per table that depends only on v's own state (kept: storage_v, dropped:
-rebuild_v). So the minimum cost of the subtree under v, given v's state, is the sum over v's
-children of the minimum cost of each child's subtree given that state; children's subtrees share
-no variable, so these minima are independent:
+dropcost_v, the rebuild cost plus the storage of the membership index the rebuild needs). So the
+minimum cost of the subtree under v, given v's state, is the sum over v's children of the minimum
+cost of each child's subtree given that state; children's subtrees share no variable, so these
+minima are independent:
 
     keep(v) = storage_v + sum_children min(keep(c), drop(c))   (a kept v lets children choose)
-    drop(v) = rebuild_v + sum_children keep(c)                 (a dropped v forces them kept)
+    drop(v) = dropcost_v + sum_children keep(c)                (a dropped v forces them kept)
 
 with drop(v) = inf for pinned or parentless v and keep(v) = inf for forced duplicates. Roots have
 no parent, so they are kept and the optimum is the sum of keep(root). Choosing the argmin
@@ -72,7 +73,7 @@ def solve_forest(problem: PlanProblem) -> PlanSolution | None:
         keep[v] = math.inf if v in problem.forced else (
             problem.storage_cost[v] + sum(min(keep[c], drop[c]) for c in below))
         droppable = v in only and v not in problem.pinned
-        drop[v] = (only[v].rebuild_cost + sum(keep[c] for c in below)) if droppable else math.inf
+        drop[v] = (only[v].drop_cost + sum(keep[c] for c in below)) if droppable else math.inf
     if any(math.isinf(keep[t]) for t in problem.tables if t not in only):
         return None
     return solution(problem, _choose(problem.tables, only, kids, keep, drop), "forest", True)

@@ -2,12 +2,16 @@
 
 Variables: ``keep_t`` for every table and ``x_pc`` for every feasible candidate (p, c).
 
-    minimise   sum_t storage_t * keep_t + sum_(p,c) rebuild_pc * x_pc
+    minimise   sum_t storage_t * keep_t + sum_(p,c) (rebuild_pc + index_pc) * x_pc
     subject to keep_c + sum_p x_pc = 1          every table is kept or rebuilt from one parent
                x_pc - keep_p <= 0               only from a kept parent (single hop)
                keep_t = 1                       pinned tables
                x_pc = 1                         forced duplicates (so keep_p = 1)
-               sum_t bytes_t * keep_t <= B      optional storage budget
+               sum_t bytes_t * keep_t + sum_(p,c) index_bytes_pc * x_pc <= B
+                                                optional storage budget
+
+``index_pc`` is the monthly storage of the membership index rebuilding c from p needs (0 for a
+view), so a drop whose index costs as much as the table saves nothing.
 
 Tables without candidates are kept by the first constraint.
 """
@@ -63,6 +67,7 @@ def _rows(problem: PlanProblem, cands: list[Candidate], col: dict[str, int]) -> 
         rows.add(-highspy.kHighsInf, 0.0, [(n + i, 1.0), (col[cand.parent], -1.0)])
     if problem.storage_budget_bytes is not None:
         entries = [(col[t], float(problem.table_bytes.get(t, 0))) for t in problem.tables]
+        entries += [(n + i, float(c.index_bytes)) for i, c in enumerate(cands) if c.index_bytes]
         rows.add(-highspy.kHighsInf, float(problem.storage_budget_bytes), entries)
     return rows
 
@@ -81,14 +86,23 @@ def _bounds(problem: PlanProblem, cands: list[Candidate]) -> tuple[np.ndarray, n
     return lower, upper
 
 
+def _cost_scale(costs: np.ndarray) -> float:
+    """Divisor bringing the largest cost to 1: monthly costs of small tables are fractions of a
+    cent, far below HiGHS's absolute tolerances (1e-7), which would make their differences
+    invisible to the solver. The plan's objective is recomputed in dollars afterwards."""
+    top = float(np.max(np.abs(costs))) if costs.size else 0.0
+    return top if top > 0 else 1.0
+
+
 def _model(problem: PlanProblem, cands: list[Candidate]) -> highspy.HighsLp:
     col = {t: i for i, t in enumerate(problem.tables)}
     rows = _rows(problem, cands, col)
     lp = highspy.HighsLp()
     lp.num_col_ = len(problem.tables) + len(cands)
     lp.num_row_ = len(rows.lower)
-    costs = [problem.storage_cost[t] for t in problem.tables] + [c.rebuild_cost for c in cands]
-    lp.col_cost_ = np.array(costs, dtype=float)
+    costs = np.array([problem.storage_cost[t] for t in problem.tables] + [c.drop_cost for c in cands],
+                     dtype=float)
+    lp.col_cost_ = costs / _cost_scale(costs)
     lp.col_lower_, lp.col_upper_ = _bounds(problem, cands)
     lp.row_lower_, lp.row_upper_ = np.array(rows.lower), np.array(rows.upper)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise

@@ -2,7 +2,9 @@
 
 Tables are kept or dropped. A dropped table c is rebuilt from exactly one *kept* parent p through
 a feasible candidate (p, c): a verified containment edge whose rebuild latency fits c's budget.
-Cost per month = storage of kept tables + expected rebuild cost of dropped ones.
+Cost per month = storage of kept tables + the drop cost of each dropped one: its expected rebuild
+cost plus the storage of the membership index its recipe needs (none for a view). Stored bytes
+(what a storage budget caps) = kept tables' bytes + those indexes' bytes.
 """
 
 from __future__ import annotations
@@ -15,13 +17,24 @@ from functools import cached_property
 
 @dataclass(frozen=True)
 class Candidate:
-    """A way to rebuild ``child`` from ``parent`` (already filtered by the latency budget)."""
+    """A way to rebuild ``child`` from ``parent`` (already filtered by the latency budget).
+
+    ``index_bytes`` / ``index_cost`` are the size and monthly storage of the row-membership index
+    the rebuild needs (0 when a view over the parent suffices).
+    """
 
     parent: str
     child: str
     rebuild_cost: float
     latency_s: float = 0.0
     bytes_scanned: int = 0
+    index_bytes: int = 0
+    index_cost: float = 0.0
+
+    @property
+    def drop_cost(self) -> float:
+        """Monthly cost of dropping ``child`` and rebuilding it this way."""
+        return self.rebuild_cost + self.index_cost
 
 
 @dataclass(frozen=True)
@@ -63,8 +76,19 @@ class PlanProblem:
         forced = {k: v for k, v in self.forced.items() if (v, k) != (parent, child)}
         return replace(self, candidates=kept, forced=forced)
 
+    def with_index(self, parent: str, child: str, index_bytes: int, index_cost: float) -> PlanProblem:
+        """The same problem where rebuilding ``child`` from ``parent`` needs a membership index."""
+        swapped = tuple(replace(c, index_bytes=index_bytes, index_cost=index_cost)
+                        if (c.parent, c.child) == (parent, child) else c for c in self.candidates)
+        return replace(self, candidates=swapped)
+
     def kept_bytes(self, kept: frozenset[str]) -> int:
         return sum(int(self.table_bytes.get(t, 0)) for t in kept)
+
+    def stored_bytes(self, parent_of: Mapping[str, str]) -> int:
+        """Bytes a plan stores: its kept tables plus the membership indexes of its rebuilds."""
+        kept = frozenset(t for t in self.tables if t not in parent_of)
+        return self.kept_bytes(kept) + sum(self.by_pair[(p, c)].index_bytes for c, p in parent_of.items())
 
 
 @dataclass(frozen=True)
@@ -82,9 +106,9 @@ class PlanSolution:
 
 
 def objective(problem: PlanProblem, parent_of: Mapping[str, str]) -> float:
-    """Monthly cost of a plan: storage of kept tables + rebuild cost of dropped ones."""
+    """Monthly cost of a plan: storage of kept tables + drop cost of dropped ones."""
     total = sum(problem.storage_cost[t] for t in problem.tables if t not in parent_of)
-    return total + sum(problem.by_pair[(p, c)].rebuild_cost for c, p in parent_of.items())
+    return total + sum(problem.by_pair[(p, c)].drop_cost for c, p in parent_of.items())
 
 
 def violations(problem: PlanProblem, parent_of: Mapping[str, str]) -> list[str]:
@@ -101,9 +125,8 @@ def violations(problem: PlanProblem, parent_of: Mapping[str, str]) -> list[str]:
         if parent_of.get(child) != parent:
             found.append(f"duplicate {child} must be rebuilt from {parent}")
     budget = problem.storage_budget_bytes
-    kept = frozenset(t for t in problem.tables if t not in parent_of)
-    if budget is not None and problem.kept_bytes(kept) > budget:
-        found.append(f"kept bytes {problem.kept_bytes(kept)} exceed the budget {budget}")
+    if budget is not None and not found and problem.stored_bytes(parent_of) > budget:
+        found.append(f"stored bytes {problem.stored_bytes(parent_of)} exceed the budget {budget}")
     return found
 
 
@@ -115,11 +138,11 @@ def lower_bound(problem: PlanProblem) -> float:
             continue
         if cand.child in problem.forced and problem.forced[cand.child] != cand.parent:
             continue
-        best[cand.child] = min(best[cand.child], cand.rebuild_cost)
+        best[cand.child] = min(best[cand.child], cand.drop_cost)
     for child, parent in problem.forced.items():
         forced = problem.candidate(parent, child)
         if forced is not None:
-            best[child] = forced.rebuild_cost
+            best[child] = forced.drop_cost
     return sum(best.values())
 
 
@@ -130,9 +153,43 @@ def relative_gap(value: float, bound: float) -> float:
     return max(0.0, (value - bound) / max(abs(value), 1e-12))
 
 
+def polish(problem: PlanProblem, parent_of: Mapping[str, str]) -> dict[str, str]:
+    """A plan no single-table change improves (the exact solver works to a tolerance, the greedy
+    one re-homes as it goes): a dropped table whose cheapest kept parent costs at least its
+    storage is kept instead (a drop that saves nothing is never made), the others are rebuilt
+    from their cheapest kept parent; each change only if the storage budget still holds. Forced
+    duplicates stay as they are. Every change lowers the cost or the number of drops, so it ends."""
+    plan = dict(parent_of)
+    changed = True
+    while changed:
+        changed = False
+        for child in sorted(plan):
+            better = _improved(problem, plan, child)
+            if better is not None:
+                plan, changed = better, True
+    return plan
+
+
+def _improved(problem: PlanProblem, plan: dict[str, str], child: str) -> dict[str, str] | None:
+    current = problem.candidate(plan[child], child)
+    if child in problem.forced or current is None:
+        return None
+    kept = [c for c in problem.parents_of(child) if c.parent not in plan and c.parent != child]
+    best = min(kept, key=lambda c: (c.drop_cost, c.parent), default=current)
+    if problem.storage_cost[child] <= best.drop_cost:
+        moved = {k: v for k, v in plan.items() if k != child}
+    elif best.drop_cost < current.drop_cost:
+        moved = {**plan, child: best.parent}
+    else:
+        return None
+    budget = problem.storage_budget_bytes
+    return moved if budget is None or problem.stored_bytes(moved) <= budget else None
+
+
 def solution(problem: PlanProblem, parent_of: Mapping[str, str], solver: str,
              optimal: bool, gap: float | None = None) -> PlanSolution:
-    """Wrap a solver's assignment, computing its objective."""
+    """Wrap a solver's assignment (polished, see :func:`polish`), computing its objective."""
+    parent_of = polish(problem, parent_of)
     value = objective(problem, parent_of)
     if gap is None and not optimal:
         gap = relative_gap(value, lower_bound(problem))

@@ -11,7 +11,7 @@ from operators.redundancy.lake_graph import TableInfo
 from operators.redundancy.model import PlanProblem, PlanSolution
 from operators.redundancy.recipes import FoundRecipe
 from operators.redundancy.sql import create_view, view_name
-from schemas.redundancy import BYTES_PER_GB, CostParameters
+from schemas.redundancy import CostParameters
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,14 @@ def _drop_row(pc: PlanContext, table_id: str, view: str) -> tuple[Any, ...]:
     parent = pc.solution.parent_of[table_id]
     recipe = pc.recipes[table_id]
     cand = pc.problem.by_pair[(parent, table_id)]
-    price = pc.params.storage_prices_per_gb_month[pc.costs[table_id].tier]
     storage = pc.problem.storage_cost[table_id]
-    saved = storage - cand.rebuild_cost - recipe.index_bytes / BYTES_PER_GB * price
+    saved = storage - cand.drop_cost  # the index's storage is part of the drop cost
     reason = "duplicate" if pc.problem.forced.get(table_id) == parent else "cheaper_to_rebuild"
     index_files = list(recipe.spec.index.files) if recipe.spec.index else []
     return (
         table_id, "drop", parent, recipe.spec.method,
         create_view(view, recipe.select_duckdb, "duckdb"), create_view(view, recipe.select_spark, "spark"),
-        view, pc.tables[table_id].num_bytes - recipe.index_bytes, saved, cand.latency_s,
+        view, pc.tables[table_id].num_bytes - cand.index_bytes, saved, cand.latency_s,
         recipe.parent.version, recipe.child.version, pc.tables[table_id].path, recipe.parent.path,
         index_files, storage, cand.rebuild_cost, reason,
     )

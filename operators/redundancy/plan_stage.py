@@ -9,9 +9,8 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from operators.base import MAIN, Operator, OperatorConfig, StageContext
-from operators.redundancy.costing import build_problem, resolve_costs
+from operators.redundancy.costing import build_problem, bytes_cost, resolve_costs
 from operators.redundancy.lake_graph import (
-    Edge,
     TableInfo,
     duplicate_classes,
     edges_from_rows,
@@ -20,8 +19,9 @@ from operators.redundancy.lake_graph import (
 )
 from operators.redundancy.model import PlanProblem, PlanSolution
 from operators.redundancy.outputs import PlanContext, plan_rows, summary_row
-from operators.redundancy.recipes import FoundRecipe, RecipeFinder, RecipeSettings
+from operators.redundancy.recipes import RecipeFinder, RecipeSettings
 from operators.redundancy.solve import SolverChoice, solve_plan
+from operators.redundancy.verified_plan import solve_verified
 from operators.registry import register
 from schemas.errors import UserError
 from schemas.redundancy import (
@@ -86,9 +86,13 @@ class PlanRedundancy(Operator):
         costs = resolve_costs(tables, cfg, [*self._cost_table(ctx), *cfg.tables])
         problem = build_problem(tables, edges, classes, costs, cfg, cfg.storage_budget_bytes)
         finder = RecipeFinder(ctx, tables, RecipeSettings(cfg.max_in_values, cfg.max_predicate_columns))
-        final, sol, recipes, unverified = self._plan(problem, edges, finder, ctx)
-        reasons = keep_reasons(tables, edges, problem, unverified, sol, cfg.usable_statuses)
-        pc = PlanContext(tables, final, sol, recipes, costs, cfg, reasons)
+        plan = solve_verified(
+            problem, edges, finder,
+            lambda prob: solve_plan(prob, cfg.solver, cfg.time_limit_s, cfg.ilp_max_variables),
+            lambda child, size: bytes_cost(size, costs[child], cfg), ctx.report)
+        sol = plan.solution
+        reasons = keep_reasons(tables, edges, problem, plan.unverified, sol, cfg.usable_statuses)
+        pc = PlanContext(tables, plan.problem, sol, plan.recipes, costs, cfg, reasons)
         rows = plan_rows(pc)
         summary = summary_row(pc, rows, time.monotonic() - started)
         spark = ctx.spark
@@ -102,29 +106,6 @@ class PlanRedundancy(Operator):
         fields = set(TableCostInputs.model_fields)
         return [TableCostInputs.model_validate({k: v for k, v in r.items() if k in fields})
                 for r in _rows(ctx.table(name))]
-
-    def _plan(self, problem: PlanProblem, edges: Mapping[tuple[str, str], Edge],
-              finder: RecipeFinder, ctx: StageContext
-              ) -> tuple[PlanProblem, PlanSolution, dict[str, FoundRecipe], set[str]]:
-        """Solve, verify the chosen recipes, drop failed candidates and re-solve until all verify.
-
-        Also returns the tables some chosen recipe of which failed verification."""
-        cfg: PlanRedundancyConfig = self.config  # type: ignore[assignment]
-        found: dict[tuple[str, str], FoundRecipe | None] = {}
-        unverified: set[str] = set()
-        while True:
-            sol = solve_plan(problem, cfg.solver, cfg.time_limit_s, cfg.ilp_max_variables)
-            chosen = sorted((p, c) for c, p in sol.parent_of.items())
-            for i, key in enumerate(chosen):
-                if key not in found:
-                    ctx.report(f"verifying rebuild of {key[1]} from {key[0]}", i, len(chosen))
-                    found[key] = finder.find(edges[key])
-            failed = [key for key in chosen if found[key] is None]
-            if not failed:
-                return problem, sol, {c: found[(p, c)] for p, c in chosen}, unverified  # type: ignore[misc]
-            for parent, child in failed:
-                problem = problem.without(parent, child)
-                unverified.add(child)
 
 
 def keep_reasons(tables: Mapping[str, TableInfo], edges: Iterable[tuple[str, str]],

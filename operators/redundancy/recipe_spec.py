@@ -61,10 +61,13 @@ class RecipeSpec:
         return replace(self, distinct=True)
 
 
-def _projection(spec: RecipeSpec, dialect: Dialect) -> str | None:
+def _projection(spec: RecipeSpec, parent: Source, dialect: Dialect) -> str | None:
+    """The parent's needed columns under the child's names and types (every column cast when the
+    parent is partitioned, whose partition columns' types the engine infers)."""
     items = []
     for col in spec.columns:
-        expr = cast(f"p.{ident(col.parent, dialect)}", col.parent_type, col.child_type, dialect)
+        expr = cast(f"p.{ident(col.parent, dialect)}", col.parent_type, col.child_type, dialect,
+                    always=parent.partitioned)
         if expr is None:
             return None
         items.append(f"{expr} AS {ident(col.child, dialect)}")
@@ -97,7 +100,7 @@ def _membership_sql(spec: RecipeSpec, dialect: Dialect) -> str | None:
 
 def render_select(spec: RecipeSpec, parent: Source, dialect: Dialect) -> str | None:
     """The SELECT that rebuilds the child in ``dialect`` (None when it cannot be expressed)."""
-    projection = _projection(spec, dialect)
+    projection = _projection(spec, parent, dialect)
     if projection is None:
         return None
     conditions = []
@@ -118,7 +121,7 @@ def render_select(spec: RecipeSpec, parent: Source, dialect: Dialect) -> str | N
 def render_probe(spec: RecipeSpec, parent: Source, conditions: list[str]) -> str | None:
     """Spark SQL computing, in one scan of the parent, (rows, sum of xxhash64, sum of murmur3)
     of the recipe's rows filtered by each condition, as columns 3i, 3i+1, 3i+2."""
-    projection = _projection(spec, "spark")
+    projection = _projection(spec, parent, "spark")
     if projection is None or not conditions:
         return None
     cols = ", ".join(f"r.{ident(c.child, 'spark')}" for c in spec.columns)

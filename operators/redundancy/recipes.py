@@ -1,16 +1,18 @@
 """Finding a verified rebuild recipe for a (parent, child) edge.
 
-Candidates, cheapest first: the plain projection (when row counts match or the tables are
+Views, cheapest first (``find``): the plain projection (when row counts match or the tables are
 duplicates); a one-column predicate inferred from the child's exact stats (``IN`` for a few
 distinct values, else ``BETWEEN`` min and max; columns whose profiled range or distinct count is
-narrower than the parent's first); the projection with duplicates removed; a membership index of
-the child's row fingerprints. Each candidate's Spark SQL is run and accepted only when its row
-count and multiset fingerprint equal the child's; a ``DISTINCT`` variant is tried when the
-candidate returned too many rows and the child has no duplicate rows. All predicate candidates
-are probed in one scan of the parent (per-candidate counts and hash sums), and only a match is
-re-run as the emitted SQL.
+narrower than the parent's first); the projection with duplicates removed. Else a membership
+index of the child's row fingerprints (``find_membership``; the plan builds it only when the drop
+still pays once the index's storage is priced in). Each candidate's Spark SQL is run and accepted
+only when its row count and multiset fingerprint equal the child's; a ``DISTINCT`` variant is
+tried when the candidate returned too many rows and the child has no duplicate rows. All
+predicate candidates are probed in one scan of the parent (per-candidate counts and hash sums),
+and only a match is re-run as the emitted SQL.
 
-Tables are read as Parquet by their profiled path, exactly as the emitted recipes read them. The
+Tables are read as Parquet by their profiled path, exactly as the emitted recipes read them, with
+their profiled column types (partition columns' types are otherwise inferred from folders). The
 membership index is persisted through ``ctx.persist`` (the runner's sub-stage store); without a
 checkpoint there is nowhere to pin it, so that method is then unavailable.
 """
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from operators.base import StageContext
-from operators.redundancy.lake_graph import ColumnInfo, Edge, TableInfo
+from operators.redundancy.lake_graph import Edge, TableInfo
+from operators.redundancy.predicates import filter_columns, predicates_from_stats, stats_request
 from operators.redundancy.recipe_spec import (
     FP_COLUMN,
     Predicate,
@@ -41,10 +44,9 @@ from operators.redundancy.spark_checks import (
     probe_fingerprints,
     table_snapshot,
     table_source,
+    typed_columns,
 )
-from operators.redundancy.sql import family, fingerprint, ident, view_name
-
-ORDERABLE = {"int", "decimal", "string", "date", "timestamp", "timestamp_ntz", "float", "boolean"}
+from operators.redundancy.sql import fingerprint, ident, view_name
 
 
 @dataclass(frozen=True)
@@ -87,21 +89,28 @@ class RecipeFinder:
         """The child's multiset fingerprint (its source is recorded in the same pass)."""
         if child not in self._prints:
             info = self.tables[child]
-            names = [c.name for c in info.columns]
-            src, print_ = table_snapshot(self.ctx.spark, info.path, names, bool(info.partition_columns))
+            typed = [(c.name, c.spark_type) for c in info.columns]
+            src, print_ = table_snapshot(self.ctx.spark, info.path, typed, bool(info.partition_columns))
             self._sources[child], self._prints[child] = src, print_
         return self._prints[child]
 
     def child_frame(self, child: str) -> Any:
-        """The child's rows, read the way its rebuild recipes read tables (Parquet by path)."""
+        """The child's rows, read the way its rebuild recipes read tables (Parquet by path), with
+        the profiled column types (the types its recipes produce)."""
         info = self.tables[child]
-        return self.ctx.spark.read.parquet(info.path).select(*[ident(c.name, "spark") for c in info.columns])
+        typed = [(c.name, c.spark_type) for c in info.columns]
+        return self.ctx.spark.read.parquet(info.path).select(*typed_columns(typed))
+
+    def columns(self, edge: Edge) -> tuple[ProjectedColumn, ...]:
+        parent, child = self.tables[edge.parent], self.tables[edge.child]
+        return tuple(ProjectedColumn(c, child.column(c).spark_type, p, parent.column(p).spark_type)
+                     for c, p in edge.column_map)
 
     def find(self, edge: Edge) -> FoundRecipe | None:
-        """A verified recipe rebuilding ``edge.child`` from ``edge.parent``, or None."""
+        """A verified view (projection or predicate) rebuilding ``edge.child`` from
+        ``edge.parent``, or None; see :meth:`find_membership` for the index method."""
         parent, child = self.tables[edge.parent], self.tables[edge.child]
-        cols = tuple(ProjectedColumn(c, child.column(c).spark_type, p, parent.column(p).spark_type)
-                     for c, p in edge.column_map)
+        cols = self.columns(edge)
         plain = RecipeSpec("duplicate" if edge.duplicate else "projection", cols)
         if edge.duplicate or parent.num_rows == child.num_rows:
             found = self._verify(plain, edge)
@@ -110,7 +119,7 @@ class RecipeFinder:
         found = self._by_predicate(edge, plain)
         if found is None and child.num_rows < parent.num_rows:
             found = self._verify(RecipeSpec("projection", cols, distinct=True), edge)
-        return found or self._by_membership(edge, cols)
+        return found
 
     def _run(self, spec: RecipeSpec, edge: Edge) -> tuple[Fingerprint, str, str] | None:
         parent_src = self.source(edge.parent)
@@ -167,26 +176,23 @@ class RecipeFinder:
 
     def _predicates(self, edge: Edge) -> Iterator[Predicate]:
         parent, child = self.tables[edge.parent], self.tables[edge.child]
-        mapped = dict(edge.column_map)
-        verdicts = {c.name: _narrowed(c, parent.column(mapped[c.name])) for c in child.columns}
-        ranked = sorted(
-            (c for c in child.columns if family(c.spark_type) in ORDERABLE and verdicts[c.name] is not False),
-            key=lambda c: verdicts[c.name] is not True,
-        )[: self.settings.max_predicate_columns]
+        columns = filter_columns(edge, parent, child, self.settings.max_predicate_columns)
         few = self.settings.max_in_values
-        stats = column_stats(self.child_frame(child.table_id), [
-            (c.name, c.spark_type, c.distinct_estimate is not None and c.distinct_estimate <= 2 * few)
-            for c in ranked], few)
-        for col in ranked:
-            st = stats[col.name]
-            if st.values:
-                yield Predicate(col.name, col.spark_type, "in", st.values, st.has_null)
-            if st.minimum is not None and family(col.spark_type) != "boolean":
-                yield Predicate(col.name, col.spark_type, "between", (st.minimum, st.maximum), st.has_null)
+        stats = column_stats(self.child_frame(child.table_id), stats_request(columns, few), few)
+        return predicates_from_stats(columns, stats)
 
-    def _by_membership(self, edge: Edge, cols: tuple[ProjectedColumn, ...]) -> FoundRecipe | None:
+    def _index_fingerprint(self, edge: Edge) -> str | None:
+        cols = self.columns(edge)
+        return fingerprint([(ident(c.child, "spark"), c.child_type) for c in cols], "spark")
+
+    def can_index(self, edge: Edge) -> bool:
+        """Whether a membership index can be built for the edge (fingerprintable columns and a
+        sub-stage store to pin it in)."""
+        return self.ctx.checkpoint is not None and self._index_fingerprint(edge) is not None
+
+    def find_membership(self, edge: Edge) -> FoundRecipe | None:
         """Persist the child's row fingerprints as an index and rebuild by membership in it."""
-        fp = fingerprint([(ident(c.child, "spark"), c.child_type) for c in cols], "spark")
+        fp, cols = self._index_fingerprint(edge), self.columns(edge)
         if fp is None or self.ctx.checkpoint is None:
             return None
         from pyspark.sql import functions as F
@@ -201,14 +207,3 @@ class RecipeFinder:
             return None
         self._index_bytes[found[0].path] = found[1]
         return self._verify(RecipeSpec("membership_index", cols, index=found[0]), edge, distinct_retry=True)
-
-
-def _narrowed(child: ColumnInfo, parent: ColumnInfo) -> bool | None:
-    """Whether the child's profiled range or distinct count is narrower than the parent's, i.e.
-    the column may carry a filter (None: the profiles do not say)."""
-    pairs = [(child.min_value, parent.min_value), (child.max_value, parent.max_value),
-             (child.distinct_estimate, parent.distinct_estimate)]
-    known = [(c, p) for c, p in pairs if c is not None and p is not None]
-    if not known:
-        return None
-    return any(c != p for c, p in known)

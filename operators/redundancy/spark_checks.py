@@ -50,13 +50,23 @@ def _hashes(cols: list[Any]) -> tuple[Any, Any]:
     return F.xxhash64(*cols).cast("decimal(38,0)"), F.hash(*cols).cast("decimal(38,0)")
 
 
-def table_snapshot(spark: Any, path: str, columns: Sequence[str], partitioned: bool = False
+def typed_columns(columns: Sequence[tuple[str, str]]) -> list[Any]:
+    """(name, Spark type) columns cast to their profiled types: Spark infers partition columns'
+    types from folder names (``k=3`` reads as int), which may differ from the profile's."""
+    from pyspark.sql import functions as F
+
+    return [F.col(ident(name, "spark")).cast(t).alias(name) if t else F.col(ident(name, "spark"))
+            for name, t in columns]
+
+
+def table_snapshot(spark: Any, path: str, columns: Sequence[tuple[str, str]], partitioned: bool = False
                    ) -> tuple[Source, Fingerprint]:
-    """Source and multiset fingerprint of ``columns`` of a table, in one pass over its files."""
+    """Source and multiset fingerprint of the (name, Spark type) ``columns`` of a table, in one
+    pass over its files."""
     from pyspark.sql import functions as F
 
     df = spark.read.parquet(path)
-    xx, mm = _hashes([F.col(ident(c, "spark")) for c in columns])
+    xx, mm = _hashes(typed_columns(columns))
     rows = df.groupBy(
         F.col("_metadata.file_path").alias("path"), F.col("_metadata.file_size").alias("size"),
         F.unix_millis(F.col("_metadata.file_modification_time")).alias("mtime_ms"),

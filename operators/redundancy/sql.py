@@ -69,9 +69,11 @@ def string_literal(value: str, dialect: Dialect) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def cast(expr: str, from_type: str, to_type: str, dialect: Dialect) -> str | None:
-    """``expr`` of ``from_type`` as ``to_type`` (unchanged when equal; None when impossible)."""
-    if from_type.strip().lower() == to_type.strip().lower():
+def cast(expr: str, from_type: str, to_type: str, dialect: Dialect, always: bool = False) -> str | None:
+    """``expr`` of ``from_type`` as ``to_type`` (None when impossible). Unchanged when the types are
+    equal, unless ``always``: the engine may type the value otherwise than the profile did (both
+    engines infer Hive partition columns' types from folder names)."""
+    if not always and from_type.strip().lower() == to_type.strip().lower():
         return expr
     target = sql_type(to_type, dialect)
     if target is None:

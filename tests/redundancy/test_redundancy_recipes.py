@@ -26,6 +26,10 @@ def _by_table(planned: PlannedLake) -> dict[str, dict[str, Any]]:
     return {r["table_id"]: r for r in planned.plan}
 
 
+def _bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("part-*.parquet"))
+
+
 def _parquet_files(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.glob("part-*.parquet"))
 
@@ -102,7 +106,15 @@ def test_summary_adds_up_the_plan(planned: PlannedLake) -> None:
     assert s["cost_saved_per_month"] == pytest.approx(sum(r["cost_saved_per_month"] for r in drops))
     assert s["optimal"] and s["optimality_gap"] == 0.0
     kept = sum(r["storage_cost_per_month"] for r in planned.plan if r["action"] == "keep")
-    assert s["objective"] == pytest.approx(kept + sum(r["rebuild_cost_per_month"] for r in drops))
+    index = {r["table_id"]: sum(Path(f).stat().st_size for f in r["index_files"]) for r in drops}
+    assert index["sales/sample"] > 0                # the membership index is priced in the objective
+    index_storage = sum(index.values()) / 2**30 * 0.023  # hot tier, $/GB-month
+    assert s["objective"] == pytest.approx(kept + sum(r["rebuild_cost_per_month"] for r in drops) + index_storage)
+    for r in drops:
+        size = index[r["table_id"]]
+        assert r["bytes_saved"] == _bytes(planned.lake.path(r["table_id"])) - size > 0
+        saved = r["storage_cost_per_month"] - r["rebuild_cost_per_month"] - size / 2**30 * 0.023
+        assert r["cost_saved_per_month"] == pytest.approx(saved) and saved > 0
     lines = plan_summary_lines(s)
     assert f"drop {len(CHILD_METHODS)} of {len(planned.lake.tables)} tables" in lines[0]
     assert f"{s['bytes_saved'] / BYTES_PER_GB:.3g} GB ({s['bytes_saved']:,} bytes)" in lines[1]
