@@ -19,6 +19,7 @@ import argparse
 import json
 import random
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from operators.containment._chain import run_containment
 from operators.containment._fingerprint import canonical_sql
 from pipelines.session import build_spark_session
+from pipelines.stages import StageStore
 from profiling.lake import lake_table_reader, profile_lake
 from profiling.testlake import BuiltLake, build_test_lake
 from profiling.testlake_truth import Truth, ground_truth
@@ -62,10 +64,13 @@ def _staged(spark: Any, lake: BuiltLake, truth: Truth | None) -> dict[str, Any]:
     started = time.monotonic()
     profiles = profile_lake(spark, lake.root, lake.lake_formats)
     read = lake_table_reader(spark, profiles["table_profiles"])
-    out = run_containment(spark, profiles, read, progress=_progress)
-    edges = out["verify_containment"].collect()
+    with tempfile.TemporaryDirectory(prefix="lakesift-bench-") as work:
+        store = StageStore(spark, Path(work))
+        out = run_containment(spark, profiles, read, progress=_progress, checkpoints=store.checkpoint)
+        edges = out["verify_containment"].collect()
+        funnel_rows = out["verify_containment.containment_funnel"].collect()
     seconds = time.monotonic() - started
-    funnel = [r.asDict() for r in out["verify_containment.containment_funnel"].collect()]
+    funnel = [r.asDict() for r in funnel_rows]
     result: dict[str, Any] = {"seconds": seconds, "funnel": funnel,
                               "compatible": [(r["parent"], r["child"]) for r in edges if r["verdict"] != "unknown"]}
     found = {(r["parent"], r["child"]) for r in edges if r["verdict"] in POSITIVE}
@@ -76,6 +81,8 @@ def _staged(spark: Any, lake: BuiltLake, truth: Truth | None) -> dict[str, Any]:
 
 
 def _progress(message: str, done: int | None = None, total: int | None = None) -> None:
+    if total and done not in (0, total) and done % 50:
+        return  # per-table progress: every 50th table
     step = f" ({done}/{total})" if total else ""
     print(f"#   {time.strftime('%H:%M:%S')} {message}{step}", flush=True)
 
@@ -146,7 +153,7 @@ def _print_report(report: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
     cache = Path(args.cache)
-    spark = build_spark_session("local[2]", "lakesift-containment-bench")
+    spark = build_spark_session("local[2]", "lakesift-containment-bench", {"spark.driver.memory": args.driver_memory})
     lake = _lake(cache, args.tables, args.scale_factor, args.seed)
     truth_s, truth = _timed(ground_truth, lake)
     print(f"# truth: {len(truth.contained)} of {len(truth.compatible)} pairs in {truth_s:.0f}s", flush=True)
@@ -183,7 +190,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--brute-budget", type=float, default=600.0, help="seconds of measured brute force")
     parser.add_argument("--scaling", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 300, 1000])
-    parser.add_argument("--scaling-sf", type=float, default=0.05)
+    parser.add_argument("--scaling-sf", type=float, default=0.01)
+    parser.add_argument("--driver-memory", default="4g", help="one JVM runs both the staged pipeline and brute force")
     parser.add_argument("--cache", default=".bench/containment")
     parser.add_argument("--json", default=".bench/containment/report.json")
     parser.add_argument("--quick", action="store_true", help="40 tables, SF 0.01, short budget")

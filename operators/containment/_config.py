@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from operators.base import OperatorConfig
+from operators.containment._jobs import JobPlan
 
 
 class ProfileTables(OperatorConfig):
@@ -26,3 +27,14 @@ class Semantics(ProfileTables):
         0.95, gt=0.0, lt=1.0, description="confidence of sample-based decisions in approximate mode")
     semantics: Literal["set", "bag"] = Field(
         "set", description="set: distinct rows; bag: row multiplicities must fit in the parent")
+
+
+class ScanJobs(ProfileTables):
+    """How a comparison stage cuts its table scans into Spark jobs."""
+
+    concurrent_jobs: int = Field(2, ge=1, description="Spark jobs submitted at once (from driver threads)")
+    group_mb: float = Field(32.0, gt=0, description="tables smaller than this share jobs, up to this many MB per job")
+    group_tables: int = Field(16, ge=1, description="most tables one job reads")
+
+    def job_plan(self) -> JobPlan:
+        return JobPlan(self.concurrent_jobs, int(self.group_mb * (1 << 20)), self.group_tables)

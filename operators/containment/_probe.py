@@ -84,17 +84,3 @@ def charge_scan_bytes(pending: list[Pair], infos: dict[str, TableInfo]) -> None:
     for p in pending:
         p.bytes_read += share(infos[p.child].bytes_for(sorted(child_cols[p.child])), child_users[p.child])
         p.bytes_read += share(infos[p.parent].bytes_for(sorted(parent_cols[p.parent])), parent_users[p.parent])
-
-
-def batches(pairs: list[Pair], max_tables: int) -> list[list[Pair]]:
-    """Pairs split so that one Spark job reads at most ``max_tables`` tables (children grouped)."""
-    out: list[list[Pair]] = []
-    current: list[Pair] = []
-    tables: set[str] = set()
-    for pair in sorted(pairs, key=lambda p: (p.child, p.parent)):
-        if current and len(tables | {pair.parent, pair.child}) > max_tables:
-            out.append(current)
-            current, tables = [], set()
-        current.append(pair)
-        tables |= {pair.parent, pair.child}
-    return out + [current] if current else out

@@ -68,16 +68,74 @@ class Knowledge:
         return False
 
     def next_wave(self) -> list[Pair]:
-        """Pending pairs with the fewest possible intermediates (none, when any such pair exists):
-        checking them first lets the others be inferred."""
+        """The pairs to check next so that the others can be inferred: first, the cycle edges
+        of every group of tables that may be copies of each other (k checks settle k(k-1) pairs);
+        then the pending pairs with the fewest possible intermediates (none, when any such pair
+        exists: the edges of the candidate Hasse diagram), one per pair of verified-equal classes."""
         pending = [p for p in self.by_key.values() if p.pending]
         if not pending:
             return []
-        counts = {p.key: self._intermediates(p) for p in pending}
+        cycles = self._copy_cycles(pending)
+        if cycles:
+            return cycles
+        classes = self._classes()
+        counts = {p.key: self._intermediates(p, classes) for p in pending}
         fewest = min(counts.values())
-        return sorted((p for p in pending if counts[p.key] == fewest), key=lambda p: p.key)
+        chosen: dict[tuple[str, str], Pair] = {}
+        for p in sorted(pending, key=lambda p: p.key):
+            if counts[p.key] == fewest:
+                chosen.setdefault((classes.get(p.parent, p.parent), classes.get(p.child, p.child)), p)
+        return sorted(chosen.values(), key=lambda p: p.key)
 
-    def _intermediates(self, pair: Pair) -> int:
+    def _copy_cycles(self, pending: list[Pair]) -> list[Pair]:
+        """Pending edges of the cycle m0 -> m1 -> ... -> m0 over each group of possible copies."""
+        groups = _UnionFind()
+        for p in pending:
+            if self.possible(p.child, p.parent):
+                groups.union(p.parent, p.child)
+        out = []
+        for members in groups.groups():
+            ring = sorted(members)
+            for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
+                pair = self.by_key.get((a, b))
+                if pair is not None and pair.pending:
+                    out.append(pair)
+        return sorted(out, key=lambda p: p.key)
+
+    def _classes(self) -> dict[str, str]:
+        """Table -> representative of its class of verified exact copies."""
+        found = _UnionFind()
+        for a, b in self.by_key:
+            if self.contained(a, b) and self.contained(b, a):
+                found.union(a, b)
+        return {t: min(members) for members in found.groups() for t in members}
+
+    def _intermediates(self, pair: Pair, classes: dict[str, str]) -> int:
         a, c = pair.key
+        same = {classes.get(a, a), classes.get(c, c)}
         middle = (self.children[a] & self.parents[c]) - {a, c}
-        return sum(1 for b in middle if self.possible(a, b) and self.possible(b, c))
+        return sum(1 for b in middle
+                   if classes.get(b, b) not in same and self.possible(a, b) and self.possible(b, c))
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[set[str]]:
+        out: dict[str, set[str]] = {}
+        for x in list(self.parent):
+            out.setdefault(self.find(x), set()).add(x)
+        return [g for g in out.values() if len(g) > 1]

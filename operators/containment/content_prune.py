@@ -10,19 +10,18 @@ from pydantic import Field
 from operators.base import MAIN, Operator, StageContext
 from operators.containment._bounds import degree_bounds
 from operators.containment._compare import EMPTY, compare_sample
-from operators.containment._config import ProfileTables
+from operators.containment._config import ScanJobs
 from operators.containment._funnel import FUNNEL_OUTPUT, decided_by, funnel_frame, stage_rows
 from operators.containment._pairs import Pair, pairs_from_frame, pairs_to_frame
-from operators.containment._probe import batches, charge_scan_bytes
+from operators.containment._probe import charge_scan_bytes
 from operators.containment._profiles import load_profiles
 from operators.registry import register
 
 STAGE = "content_prune"
 
 
-class ContentPruneConfig(ProfileTables):
+class ContentPruneConfig(ScanJobs):
     sample_rows: int = Field(512, ge=1, description="expected distinct child rows sampled per pair")
-    tables_per_job: int = Field(256, ge=2, description="most tables one Spark job reads (pairs are batched)")
 
 
 @register
@@ -32,8 +31,8 @@ class ContentPrune(Operator):
     Drops (``not_contained``) a pair when a sampled row is missing (bag semantics: more frequent
     than in the parent; approximate mode: when the sample's upper confidence bound on the degree
     is below tau). Decides ``contained`` when the sample was the whole child. Keeps every other
-    pair for verification. Each child and each parent is scanned once for all its pairs (two
-    jobs); parent rows are semi-joined to the broadcast sample before any shuffle."""
+    pair for verification. Each child and each parent is scanned once for all its pairs (one
+    job per large table or group of small ones); parent rows are semi-joined to the broadcast sample before any shuffle."""
 
     name = "content_prune"
     kind = "stage"
@@ -49,11 +48,8 @@ class ContentPrune(Operator):
         if pending:
             infos = load_profiles(ctx, cfg.table_profiles, cfg.column_profiles)
             fractions = {p.child: min(1.0, cfg.sample_rows / max(infos[p.child].num_rows, 1)) for p in pending}
-            results: dict[tuple[str, str], dict[str, int]] = {}
-            jobs = batches(pending, cfg.tables_per_job)
-            for i, batch in enumerate(jobs):
-                ctx.report(f"probing samples of {len(batch)} pairs in their parents", i, len(jobs))
-                results |= compare_sample(ctx, batch, fractions, f"_{i}")
+            sizes = {t: info.num_bytes for t, info in infos.items()}
+            results = compare_sample(ctx, pending, fractions, sizes, cfg.job_plan())
             charge_scan_bytes(pending, infos)
             for pair in pending:
                 judge(pair, results.get(pair.key, EMPTY), fractions[pair.child] >= 1.0)

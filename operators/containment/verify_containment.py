@@ -9,12 +9,12 @@ from pydantic import Field
 
 from operators.base import MAIN, Operator, StageContext
 from operators.containment._bounds import degree_bounds
-from operators.containment._compare import EMPTY, Result, compare_full
-from operators.containment._config import ProfileTables
+from operators.containment._compare import EMPTY, FullComparison, Result
+from operators.containment._config import ScanJobs
 from operators.containment._funnel import FUNNEL_OUTPUT, decided_by, funnel_frame, stage_rows
 from operators.containment._outputs import duplicates_frame, edges_frame, mark_duplicates
 from operators.containment._pairs import Pair, pairs_from_frame
-from operators.containment._probe import batches, charge_scan_bytes
+from operators.containment._probe import charge_scan_bytes
 from operators.containment._profiles import TableInfo, load_profiles
 from operators.containment._transitivity import Knowledge
 from operators.registry import register
@@ -22,23 +22,30 @@ from operators.registry import register
 STAGE = "verify_containment"
 
 
-class VerifyContainmentConfig(ProfileTables):
+class VerifyContainmentConfig(ScanJobs):
     use_transitivity: bool = Field(True, description="infer verdicts from verified pairs (exact mode)")
-    tables_per_job: int = Field(256, ge=2, description="most tables one Spark job reads (pairs are batched)")
+    broadcast_rows: int = Field(
+        2_000_000, ge=0, description="child fingerprint rows one job may broadcast to its parents (the rest shuffle)")
     max_waves: int = Field(
-        4, ge=1, description="waves of checks between transitive inferences; the last wave takes every pending pair")
+        6, ge=1, description="waves of checks between transitive inferences; the last wave takes every pending pair")
+    min_wave_share: float = Field(
+        0.02, ge=0.0, le=1.0, description="from the fourth wave on, a wave smaller than this share of the pending pairs takes them all")
 
 
 @register
 class VerifyContainment(Operator):
-    """Decides every undecided pair. Exact mode: in waves of pairs that no other pending pair
-    could explain (at most ``max_waves``; the last takes every pending pair), compares the child's full fingerprint set with the parent's (bag semantics:
-    multiplicities), then infers what transitivity allows before the next wave. Approximate
+    """Decides every undecided pair. Exact mode: in waves (at most ``max_waves``; the last takes
+    every pending pair) of the pairs that settle the most others by transitivity (cycles over
+    possible copies first, then pairs no other pending pair could explain), compares the child's
+    full fingerprint set with the parent's (bag semantics:
+    multiplicities; child fingerprints persisted once and reused by later waves; one job per
+    large table or group of small ones), then infers what transitivity allows before the next wave. Approximate
     mode: accepts a pair whose sampled degree has a lower confidence bound >= tau, otherwise
     measures the full degree. Marks mutual exact containment as ``duplicate`` classes. Returns
     ``containment_edges`` (main; every schema-compatible pair with its verdict),
-    ``duplicate_classes`` and the whole chain's ``containment_funnel``. Shuffles: per wave, one
-    aggregation per side and a join."""
+    ``duplicate_classes`` and the whole chain's ``containment_funnel``. Shuffles: one aggregation
+    per child projection; per parent, its fingerprints are semi-joined to its children's (broadcast
+    up to ``broadcast_rows``), aggregated and joined back."""
 
     name = "verify_containment"
     kind = "stage"
@@ -76,20 +83,23 @@ def _accept_by_sample(pending: list[Pair]) -> None:
 def _verify(ctx: StageContext, pairs: list[Pair], cfg: VerifyContainmentConfig, infos: dict[str, TableInfo]) -> None:
     use_transitivity = cfg.use_transitivity
     knowledge = Knowledge(pairs)
+    comparison = FullComparison(ctx, {t: i.num_bytes for t, i in infos.items()}, {t: i.num_rows for t, i in infos.items()},
+                                cfg.job_plan(), cfg.broadcast_rows)
     exact = all(p.mode == "exact" for p in pairs)
     wave = 0
     while True:
         if use_transitivity and exact:
             knowledge.infer()
-        last = wave + 1 >= cfg.max_waves or not (use_transitivity and exact)
-        batch = [p for p in pairs if p.pending] if last else knowledge.next_wave()
+        pending = [p for p in pairs if p.pending]
+        batch = knowledge.next_wave() if use_transitivity and exact and wave + 1 < cfg.max_waves else pending
+        if wave >= 3 and len(batch) < cfg.min_wave_share * len(pending):
+            batch = pending  # a long tail of tiny waves costs more scans than it saves
         if not batch:
             return
         wave += 1
         ctx.report(f"verify wave {wave}: {len(batch)} pairs")
         charge_scan_bytes(batch, infos)
-        for i, job in enumerate(batches(batch, cfg.tables_per_job)):
-            _decide(job, compare_full(ctx, job, f"wave_{wave}_{i}"))
+        _decide(batch, comparison.compare(batch, wave))
 
 
 def _decide(batch: list[Pair], results: Result) -> None:

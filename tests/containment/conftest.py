@@ -10,9 +10,11 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def run_chain(spark: Any) -> Callable[..., dict[str, Any]]:
-    """Profile a lake root and run the containment stages on it; returns every output."""
+def run_chain(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., dict[str, Any]]:
+    """Profile a lake root and run the containment stages on it (sub-stages persisted as in a
+    recipe run); returns every output."""
     from operators.containment._chain import run_containment
+    from pipelines.stages import StageStore
     from profiling.lake import lake_table_reader, profile_lake
 
     def run(root: Path, formats: list[str] | None = None, configs: dict[str, Any] | None = None,
@@ -20,6 +22,7 @@ def run_chain(spark: Any) -> Callable[..., dict[str, Any]]:
         profiles = profile_lake(spark, root, formats or ["parquet"])
         read = lake_table_reader(spark, profiles["table_profiles"])
         kwargs = {"stages": stages} if stages else {}
-        return run_containment(spark, profiles, read, configs=configs, **kwargs)
+        store = StageStore(spark, tmp_path_factory.mktemp("stages"))
+        return run_containment(spark, profiles, read, configs=configs, checkpoints=store.checkpoint, **kwargs)
 
     return run

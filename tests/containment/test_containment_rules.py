@@ -124,14 +124,31 @@ def test_transitivity_infers_both_ways() -> None:
     assert pairs[("b", "e")].verdict == "not_contained"  # a >= b and a does not contain e
 
 
-def test_hoeffding_bounds_and_job_batches() -> None:
+def test_hoeffding_bounds() -> None:
     from operators.containment._bounds import degree_bounds
-    from operators.containment._probe import batches
 
     low, high = degree_bounds(90, 100, 0.95)  # margin sqrt(ln(20) / 200) = 0.12239
     assert low == pytest.approx(0.9 - 0.12239, abs=1e-4) and high == 1.0
+
+
+def test_waves_check_copy_cycles_then_hasse_edges() -> None:
+    """Three possible copies a, b, c over a chain c >= d >= e: the first wave is the 3-cycle of
+    copies, the next holds one pair per class pair with no possible intermediate (d, e edges)."""
     m = [ColumnMatch("x", "x", "x", "bigint", "bigint")]
-    pairs = [Pair(f"p{i}", f"c{i % 3}", m) for i in range(10)]
-    jobs = batches(pairs, 4)
-    assert sorted(p.key for job in jobs for p in job) == sorted(p.key for p in pairs)
-    assert all(len({t for p in job for t in p.key}) <= 4 for job in jobs)
+    copies = ["a", "b", "c"]
+    keys = [(x, y) for x in copies for y in copies if x != y]
+    keys += [(x, "d") for x in copies] + [(x, "e") for x in copies] + [("d", "e")]
+    pairs = {k: Pair(k[0], k[1], m) for k in keys}
+    knowledge = Knowledge(list(pairs.values()))
+    first = [p.key for p in knowledge.next_wave()]
+    assert first == [("a", "b"), ("b", "c"), ("c", "a")]
+    for key in first:
+        pairs[key].decide("contained", "verify_containment", "verified", 1.0)
+    knowledge.infer()
+    assert all(pairs[(x, y)].verdict == "contained" for x, y in keys if x in copies and y in copies)
+    second = [p.key for p in knowledge.next_wave()]
+    assert second == [("a", "d"), ("d", "e")]  # (b, d), (c, d) follow from (a, d); (a, e) has d between
+    for key in second:
+        pairs[key].decide("contained", "verify_containment", "verified", 1.0)
+    knowledge.infer()
+    assert not [p for p in pairs.values() if p.pending]
