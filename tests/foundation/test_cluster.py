@@ -1,9 +1,11 @@
-"""A real Spark standalone cluster on 127.0.0.1 (master + worker from the pip package) runs a
-recipe submitted with spark-submit, and the published output matches local mode."""
+"""A real Spark standalone cluster on 127.0.0.1 (master + worker from the pip package) runs
+recipes submitted with spark-submit, and the published output matches local mode: a curation
+recipe, and the table-containment recipe (the same edges, verdicts and deciding stages)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,12 +13,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from jobs.package import build_zip
 from pipelines.catalog import run_sql
-
+from profiling.demolake import build_demo_lake
 from tests.foundation._recipes import build_tiny_lake
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
@@ -83,19 +86,41 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert master.poll() is not None and (worker is None or worker.poll() is not None)
 
 
-def test_recipe_on_standalone_cluster_matches_local(cluster: str, tmp_path: Path) -> None:
-    recipe = build_tiny_lake(tmp_path)
-    zip_path = build_zip(tmp_path / "dist" / "lakesift.zip")
+def _submit(cluster: str, recipe: Path, zip_path: Path, *overrides: str) -> None:
     env = _spark_env()
     submit = Path(env["SPARK_HOME"]) / "bin" / "spark-submit"
+    sets = [arg for o in overrides for arg in ("--set", o)]
     out = subprocess.run(
         [str(submit), "--master", cluster, "--conf", "spark.executor.memory=1g", "--conf", "spark.ui.enabled=false",
-         "--py-files", str(zip_path), str(REPO / "jobs" / "run_recipe.py"), str(recipe)],
-        env=env, capture_output=True, text=True, timeout=600)
+         "--py-files", str(zip_path), str(REPO / "jobs" / "run_recipe.py"), str(recipe), *sets],
+        check=False, env=env, capture_output=True, text=True, timeout=900)
     problems = [l for l in out.stderr.splitlines() if " INFO " not in l]
     assert out.returncode == 0, "\n".join(problems[-60:])
     assert "published run" in out.stdout
+
+
+def test_recipe_on_standalone_cluster_matches_local(cluster: str, tmp_path: Path) -> None:
+    recipe = build_tiny_lake(tmp_path)
+    _submit(cluster, recipe, build_zip(tmp_path / "dist" / "lakesift.zip"))
     _, rows = run_sql(tmp_path / "out", "SELECT id, amount FROM clean ORDER BY id")
     assert rows == [(1, 10.0), (3, 5.0), (10, 7.0)]
     _, master_used = run_sql(tmp_path / "out", "SELECT json_extract_string(lineage, '$.run.spark.master') FROM runs")
     assert master_used[0][0] == cluster
+
+
+def test_containment_edges_on_cluster_match_local_mode(cluster: str, tmp_path: Path, spark: Any) -> None:
+    from pipelines.runner import run_recipe
+
+    (tmp_path / "recipes").mkdir()
+    recipe = Path(shutil.copy(REPO / "recipes" / "find_redundancy.yaml", tmp_path / "recipes"))
+    build_demo_lake(tmp_path / "demo" / "lake" / "tables", n_tables=14)
+    _submit(cluster, recipe, build_zip(tmp_path / "dist" / "lakesift.zip"), "output=../demo/out/cluster")
+    run_recipe(recipe, overrides=["output=../demo/out/local"], spark=spark)
+    query = ("SELECT parent, child, verdict, stage, reason, degree, rows_checked, matched_columns, dup_class "
+             "FROM containment_edges "
+             "ORDER BY parent, child")
+    _, on_cluster = run_sql(tmp_path / "demo" / "out" / "cluster", query)
+    _, local = run_sql(tmp_path / "demo" / "out" / "local", query)
+    assert sum(1 for r in local if r[2] in ("contained", "duplicate")) >= 10
+    assert {r[2] for r in local} >= {"contained", "not_contained"}
+    assert on_cluster == local
