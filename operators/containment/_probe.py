@@ -56,16 +56,6 @@ def number_projections(projections: Iterable[Projection]) -> dict[Projection, in
     return ids
 
 
-def collect_counts(df: Any) -> dict[int, dict[tuple[int, int], int]]:
-    """p -> {(h1, h2): n} from a counted frame (small: samples or hits)."""
-    out: dict[int, dict[tuple[int, int], int]] = {}
-    table = df.toArrow()  # Arrow transfer: far faster than Row objects for many rows
-    columns = [table.column(c).to_pylist() for c in ("p", "h1", "h2", "n")]
-    for p, h1, h2, n in zip(*columns, strict=True):
-        out.setdefault(p, {})[(h1, h2)] = n
-    return out
-
-
 def share(total: int, users: int) -> int:
     return total // max(users, 1)
 

@@ -22,6 +22,8 @@ STAGE = "content_prune"
 
 class ContentPruneConfig(ScanJobs):
     sample_rows: int = Field(512, ge=1, description="expected distinct child rows sampled per pair")
+    broadcast_rows: int = Field(
+        2_000_000, ge=0, description="sampled child rows one job may broadcast to its parents (the rest shuffle)")
 
 
 @register
@@ -49,7 +51,8 @@ class ContentPrune(Operator):
             infos = load_profiles(ctx, cfg.table_profiles, cfg.column_profiles)
             fractions = {p.child: min(1.0, cfg.sample_rows / max(infos[p.child].num_rows, 1)) for p in pending}
             sizes = {t: info.num_bytes for t, info in infos.items()}
-            results = compare_sample(ctx, pending, fractions, sizes, cfg.job_plan())
+            rows = {t: info.num_rows for t, info in infos.items()}
+            results = compare_sample(ctx, pending, fractions, sizes, rows, cfg.job_plan(), cfg.broadcast_rows)
             charge_scan_bytes(pending, infos)
             for pair in pending:
                 judge(pair, results.get(pair.key, EMPTY), fractions[pair.child] >= 1.0)
