@@ -7,8 +7,13 @@ as ``(hi, lo)`` with ``hi > lo``. The edge set is in star form, i.e. converged, 
 ``hi`` has one ``lo`` and no ``lo`` is itself a ``hi``; star form is a fixed point of both steps.
 
 Rounds run in blocks of at most ``checkpoint_every``; within a block each round is cut with a
-local checkpoint and the block ends early on convergence; each block's result is persisted through ``StageContext.persist`` so a crash
-resumes at the last block (the convergence check reads the persisted result).
+local checkpoint and the block ends early on convergence; each block's result is persisted through
+``StageContext.persist`` so a crash resumes at the last block (the convergence check reads the
+persisted result).
+
+:func:`connected_members` is the entry point: an edge list of at most ``driver_max_edges`` edges is
+collected through Arrow and solved on the driver (``local_components``, one Spark job); only
+larger graphs pay for the distributed rounds.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from operators.base import StageContext
+from operators.dedup.local_components import component_members
 from schemas.errors import InvariantError
 
 
@@ -66,7 +72,8 @@ def _block(edges: Any, rounds: int) -> Any:
 
 
 def component_edges(
-    edges: Any, ctx: StageContext, checkpoint_every: int = 3, max_rounds: int = 60
+    edges: Any, ctx: StageContext, checkpoint_every: int = 3, max_rounds: int = 60,
+    name: str = "components",
 ) -> Any:
     """Star-form ``(hi, lo)`` edges: each non-root node with its component's smallest node."""
     current = edges.selectExpr("greatest(a, b) AS hi", "least(a, b) AS lo").distinct()
@@ -74,8 +81,32 @@ def component_edges(
     while not is_star_forest(current):
         if done >= max_rounds:
             raise InvariantError(f"connected components did not converge in {max_rounds} rounds")
-        current = ctx.persist(f"components_{done + checkpoint_every:03d}",
+        current = ctx.persist(f"{name}_{done + checkpoint_every:03d}",
                               partial(_block, current, checkpoint_every))
         done += checkpoint_every
-        ctx.report("connected components", done, None)
+        ctx.report(f"{name}: large-star/small-star rounds", done, None)
     return current
+
+
+def star_members(stars: Any) -> Any:
+    """``(id, component, size)`` of every node of a star-form graph."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    leaves = stars.selectExpr("hi AS id", "lo AS component")
+    roots = stars.selectExpr("lo AS id", "lo AS component").distinct()
+    return leaves.unionByName(roots).withColumn(
+        "size", F.count("*").over(Window.partitionBy("component")))
+
+
+def connected_members(
+    edges: Any, ctx: StageContext, driver_max_edges: int, checkpoint_every: int = 3,
+    max_rounds: int = 60, name: str = "components",
+) -> Any:
+    """``(id, component, size)`` of every node of the graph ``edges(a, b)`` (component = its
+    smallest id): on the driver when the graph has at most ``driver_max_edges`` edges, else
+    with distributed large-star/small-star rounds."""
+    collected = edges.select("a", "b").limit(driver_max_edges + 1).toArrow()
+    if collected.num_rows > driver_max_edges:
+        return star_members(component_edges(edges, ctx, checkpoint_every, max_rounds, name))
+    return edges.sparkSession.createDataFrame(component_members(collected))

@@ -2,7 +2,8 @@
 
 Same shingles and shingle hash (``shingling``), same datasketch scheme, seed and bands x rows;
 candidates are read from the LSH index's own buckets, with the same cap rule (buckets above
-``bucket_cap`` link members to their smallest id), then verified and merged with union-find.
+``bucket_cap`` link members to their smallest id), kept when datasketch's Jaccard estimate
+reaches ``cfg.min_est_jaccard()`` (the prefilter), verified and merged with union-find.
 The Spark path must produce exactly these clusters and survivors.
 """
 
@@ -55,8 +56,9 @@ def _jaccard(x: set[int], y: set[int]) -> float:
 def _keep_edge(pair: tuple[str, str], sketches: Mapping[str, MinHash],
                texts: Mapping[str, str | None], cfg: MinHashDedupConfig, seed: int) -> bool:
     a, b = pair
-    if cfg.verify == "estimated":
-        return sketches[a].jaccard(sketches[b]) >= cfg.threshold
+    min_est = cfg.min_est_jaccard()
+    if min_est is not None and sketches[a].jaccard(sketches[b]) < min_est:
+        return False
     if cfg.verify == "exact":
         spec = cfg.spec(seed).shingles
         sets = [{shingle_hash64(s) for s in shingles(texts[k], spec)} for k in (a, b)]

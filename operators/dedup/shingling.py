@@ -27,11 +27,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasketch.hashfunc import sha1_hash64
 
+from operators.dedup.word_tokens import word_tokens
+
 SHINGLE_HASH_SCHEME = "sha1_64-token/fnv-poly/fmix64"
 _MASK64 = (1 << 64) - 1
-_POLY = np.uint64(0x100000001B3)  # FNV-1 64-bit prime (Fowler/Noll/Vo)
+FNV64_PRIME = np.uint64(0x100000001B3)  # FNV-1 64-bit prime (Fowler/Noll/Vo)
 _FMIX64 = (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)  # MurmurHash3 fmix64 (Appleby)
-_NON_WORD = r"[^\p{L}\p{N}\p{M}_]+"  # RE2 classes: letters, digits, marks, underscore
+Texts = Sequence[str | None] | pa.Array  # plain strings or an Arrow string array
 
 
 @dataclass(frozen=True)
@@ -43,27 +45,25 @@ class ShingleSpec:
     lowercase: bool = True
 
 
-def _word_tokens(texts: Sequence[str | None], lowercase: bool) -> tuple[pa.Array, np.ndarray]:
+def _word_tokens(texts: Texts, lowercase: bool) -> tuple[pa.Array, np.ndarray]:
     """Flat word tokens (runs of letters, digits, marks and ``_``) and per-text counts (Arrow)."""
-    arr = pc.fill_null(pa.array(list(texts), pa.large_string()), "")
+    arr = texts if isinstance(texts, pa.Array) else pa.array(list(texts), pa.large_string())
+    arr = pc.fill_null(arr.cast(pa.large_string()), "")
     if lowercase:
         arr = pc.utf8_lower(arr)
-    split = pc.split_pattern_regex(arr, _NON_WORD)
-    values = split.flatten()
-    nonempty = np.asarray(pc.greater(pc.utf8_length(values), 0), dtype=bool)
-    kept = np.concatenate(([0], np.cumsum(nonempty)))
-    offsets = np.asarray(split.offsets)
-    return values.filter(pa.array(nonempty)), kept[offsets[1:]] - kept[offsets[:-1]]
+    return word_tokens(arr)
 
 
-def _char_tokens(texts: Sequence[str | None], lowercase: bool) -> tuple[pa.Array, np.ndarray]:
+def _char_tokens(texts: Texts, lowercase: bool) -> tuple[pa.Array, np.ndarray]:
     """Characters of each text with whitespace runs folded to one space (trimmed)."""
+    if isinstance(texts, pa.Array):
+        texts = texts.to_pylist()
     folded = [" ".join((t.lower() if lowercase else t).split()) if t else "" for t in texts]
     chars = list(chain.from_iterable(folded))
     return pa.array(chars, pa.large_string()), np.array([len(t) for t in folded], np.int64)
 
 
-def batch_tokens(texts: Sequence[str | None], spec: ShingleSpec) -> tuple[pa.Array, np.ndarray]:
+def batch_tokens(texts: Texts, spec: ShingleSpec) -> tuple[pa.Array, np.ndarray]:
     """All tokens of many texts in order, and how many each text has."""
     if spec.unit == "char":
         return _char_tokens(texts, spec.lowercase)
@@ -95,7 +95,7 @@ def _fmix64_int(value: int) -> int:
     return value ^ (value >> s3)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)  # a corpus vocabulary; misses cost one SHA-1 each
 def _token_hash(token: str) -> int:
     return int(sha1_hash64(token.encode("utf-8")))
 
@@ -104,7 +104,7 @@ def shingle_hash64(shingle: Sequence[str]) -> int:
     """The 64-bit hash of one shingle (a tuple of tokens), per the module's scheme."""
     acc = 0
     for token in shingle:
-        acc = (acc * int(_POLY) + _token_hash(token)) & _MASK64
+        acc = (acc * int(FNV64_PRIME) + _token_hash(token)) & _MASK64
     return _fmix64_int(acc)
 
 
@@ -132,7 +132,7 @@ def _token_hashes(flat: pa.Array) -> np.ndarray:
 
 
 def batch_shingle_hashes(
-    texts: Sequence[str | None], spec: ShingleSpec
+    texts: Texts, spec: ShingleSpec
 ) -> tuple[np.ndarray, np.ndarray]:
     """64-bit shingle hashes of many texts: ``(hashes, doc_index)`` (doc order, one per window)."""
     flat, counts = batch_tokens(texts, spec)
@@ -148,7 +148,7 @@ def batch_shingle_hashes(
 def _short_hash(token_hashes: np.ndarray) -> int:
     acc = 0
     for h in token_hashes.tolist():
-        acc = (acc * int(_POLY) + h) & _MASK64
+        acc = (acc * int(FNV64_PRIME) + h) & _MASK64
     return _fmix64_int(acc)
 
 
@@ -162,7 +162,7 @@ def _window_hashes(
     with np.errstate(over="ignore"):
         acc = hashes[: total - n + 1].copy()
         for j in range(1, n):
-            acc = acc * _POLY + hashes[j : total - n + 1 + j]
+            acc = acc * FNV64_PRIME + hashes[j : total - n + 1 + j]
     doc_of = np.repeat(np.arange(len(counts)), counts)[: total - n + 1]
     valid = np.arange(total - n + 1) + n <= (starts + counts)[doc_of]
     return fmix64(acc[valid]), doc_of[valid]

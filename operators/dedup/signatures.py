@@ -13,8 +13,10 @@ Permutations follow datasketch/minhash.py (``MinHash._init_permutations`` and ``
 Documents are processed as one flat array of shingle hashes per Arrow batch, in blocks of
 :data:`BLOCK_ROWS` shingles, so a very long document never materialises a full
 ``shingles x num_perm`` matrix (blocks are laid out ``num_perm x shingles`` so the per-document
-minimum is a contiguous ``reduceat``). LSH band keys are the big-endian bytes of each band's values,
-the same key datasketch's ``MinHashLSH`` stores, so buckets coincide exactly.
+minimum is a contiguous ``reduceat``). datasketch's ``MinHashLSH`` files a document under the
+bytes of each band's values; here a band is a 64-bit hash of its index and values
+(:func:`band_hashes`), and :func:`share_a_band` compares the values themselves, so candidate pairs
+coincide exactly with datasketch's.
 """
 
 from __future__ import annotations
@@ -24,10 +26,24 @@ from functools import lru_cache
 
 import numpy as np
 
+from operators.dedup.shingling import FNV64_PRIME, ShingleSpec, fmix64
+
 BLOCK_ROWS = 4096
 MAX_HASH32 = np.uint32(0xFFFFFFFF)
 _MERSENNE = np.uint64((1 << 61) - 1)
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3 fmix32 (as datasketch.minhash)
+
+
+@dataclass(frozen=True)
+class MinHashSpec:
+    """Everything that fixes a signature: shingles, permutations and LSH banding."""
+
+    shingles: ShingleSpec
+    num_perm: int
+    seed: int
+    scheme: str
+    bands: int
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -93,14 +109,41 @@ def signatures(
     return sig
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[list[bytes]]:
-    """For each document, the ``bands`` keys datasketch's MinHashLSH would file it under."""
-    be = sig[:, : bands * rows].astype(">u4")
-    width = rows * 4
-    raw = [row.tobytes() for row in be]
-    return [[r[i * width : (i + 1) * width] for i in range(bands)] for r in raw]
+def band_hashes(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """``(n_docs, bands)`` int64 LSH bucket ids: a 64-bit hash of each band's index and values.
+
+    Two documents fall in the same datasketch ``MinHashLSH`` bucket exactly when they agree on
+    all of a band's values; equal values give equal ids here, and the rare collision of unequal
+    bands is removed later by :func:`share_a_band`."""
+    values = sig[:, : bands * rows].reshape(len(sig), bands, rows).astype(np.uint64)
+    acc = np.repeat(np.arange(bands, dtype=np.uint64)[None, :], len(sig), axis=0)
+    with np.errstate(over="ignore"):
+        for k in range(rows):
+            acc = acc * FNV64_PRIME + values[:, :, k]
+    return fmix64(acc).view(np.int64)
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> np.ndarray:
     """Row-wise fraction of equal signature values (datasketch ``MinHash.jaccard``)."""
     return (sig_a == sig_b).mean(axis=1)
+
+
+def share_a_band(sig_a: np.ndarray, sig_b: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Row-wise: do the two signatures agree on all ``rows`` values of at least one band?"""
+    width = bands * rows
+    same = sig_a[:, :width].reshape(-1, bands, rows) == sig_b[:, :width].reshape(-1, bands, rows)
+    return same.all(axis=2).any(axis=1)
+
+
+def candidate_scores(sig: np.ndarray, left: np.ndarray, right: np.ndarray, spec: MinHashSpec,
+                     min_est: float | None, block: int = 1 << 15) -> tuple[np.ndarray, np.ndarray]:
+    """For pairs of signature rows ``(left[i], right[i])``: whether the pair is a candidate (it
+    shares a band exactly and its estimate reaches ``min_est``) and its estimated Jaccard."""
+    keep, est = np.zeros(len(left), bool), np.zeros(len(left))
+    for start in range(0, len(left), block):
+        sig_a, sig_b = sig[left[start : start + block]], sig[right[start : start + block]]
+        est[start : start + block] = estimated_jaccard(sig_a, sig_b)
+        keep[start : start + block] = share_a_band(sig_a, sig_b, spec.bands, spec.rows)
+    if min_est is not None:
+        keep &= est >= min_est
+    return keep, est

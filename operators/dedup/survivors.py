@@ -1,4 +1,4 @@
-"""From star-form components to survivors and the three outputs of near-duplicate dedup."""
+"""From components to survivors and the three outputs of near-duplicate dedup."""
 
 from __future__ import annotations
 
@@ -21,27 +21,23 @@ KEY = "_dedup_id"
 NEAR_DUPLICATE_REASON = "minhash_dedup:near_duplicate"
 
 
-def membership(stars: Any) -> Any:
-    """``(_dedup_id, cluster)`` for every node of a multi-member component (cluster = min id)."""
-    leaves = stars.selectExpr(f"hi AS {KEY}", "lo AS cluster")
-    roots = stars.selectExpr(f"lo AS {KEY}", "lo AS cluster")
-    return leaves.unionByName(roots).distinct()
-
-
 def with_key(df: Any, cfg: KeepConfig) -> Any:
     from pyspark.sql import functions as F
 
     return df.withColumn(KEY, F.col(cfg.id_column).cast("string"))
 
 
-def assignment(df: Any, stars: Any, cfg: KeepConfig, content: Sequence[str]) -> Any:
-    """Per clustered row: cluster, survivor id, whether it survives, the absorbed sources."""
+def assignment(df: Any, nodes: Any, cfg: KeepConfig, content: Sequence[str]) -> Any:
+    """Per clustered row: cluster, survivor id, whether it survives, the absorbed sources.
+
+    ``nodes`` holds ``(id, component)`` of every member of a multi-member cluster."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     needed = [c for c in dict.fromkeys([*required_columns(cfg, content), SRC_IDS, DUP_SRC_IDS])
               if c in df.columns]
-    members = with_key(df.select(*needed), cfg).join(membership(stars), KEY)
+    clusters = nodes.select(F.col("id").alias(KEY), F.col("component").alias("cluster"))
+    members = with_key(df.select(*needed), cfg).join(clusters, KEY)
     ordered = Window.partitionBy("cluster").orderBy(*spark_order(cfg, content))
     ranked = members.withColumn("rank", F.row_number().over(ordered))
     survivor = F.first(KEY).over(ordered)
@@ -76,18 +72,25 @@ def main_and_rejects(df: Any, assigned: Any) -> tuple[Any, Any]:
 
 
 def cluster_table(assigned: Any, edges: Any) -> Any:
-    """``dedup_clusters``: id, sorted members, size, survivor and the edges' similarity range."""
+    """``dedup_clusters``: id, sorted members, size, survivor and the edges' similarity range.
+
+    Member rows and edge rows (owned by their ``a`` end's cluster) are aggregated in one pass."""
     from pyspark.sql import functions as F
 
-    groups = assigned.groupBy("cluster").agg(
-        F.array_sort(F.collect_list(KEY)).alias("members"), F.count("*").alias("size"),
-        F.max(F.when(F.col("is_survivor"), F.col(KEY))).alias("survivor"))
     owner = assigned.select(F.col(KEY).alias("a"), "cluster")
-    evidence = edges.join(owner, "a").groupBy("cluster").agg(
-        F.count("*").alias("edges"),
+    edge_rows = edges.join(owner, "a").select(
+        "cluster", F.lit(None).cast("string").alias(KEY), F.lit(None).cast("boolean").alias(
+            "is_survivor"), "est_jaccard", "exact_jaccard", F.lit(1).alias("edge"))
+    member_rows = assigned.select(
+        "cluster", KEY, "is_survivor", F.lit(None).cast("double").alias("est_jaccard"),
+        F.lit(None).cast("double").alias("exact_jaccard"), F.lit(0).alias("edge"))
+    groups = member_rows.unionByName(edge_rows).groupBy("cluster").agg(
+        F.array_sort(F.collect_list(KEY)).alias("members"), F.count(KEY).alias("size"),
+        F.max(F.when(F.col("is_survivor"), F.col(KEY))).alias("survivor"),
+        F.sum("edge").alias("edges"),
         F.min("est_jaccard").alias("min_est_jaccard"), F.max("est_jaccard").alias("max_est_jaccard"),
         F.min("exact_jaccard").alias("min_exact_jaccard"),
         F.max("exact_jaccard").alias("max_exact_jaccard"))
-    joined = groups.join(evidence, "cluster", "left").withColumnRenamed("cluster", CLUSTER_ID)
-    return joined.select(CLUSTER_ID, "size", "members", "survivor", "edges", "min_est_jaccard",
-                         "max_est_jaccard", "min_exact_jaccard", "max_exact_jaccard")
+    return groups.select(F.col("cluster").alias(CLUSTER_ID), "size", "members", "survivor",
+                         "edges", "min_est_jaccard", "max_est_jaccard", "min_exact_jaccard",
+                         "max_exact_jaccard")

@@ -1,4 +1,4 @@
-"""Connected components (large-star / small-star) against hand-derived components."""
+"""Connected components (large-star / small-star, and on the driver) against hand-derived ones."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from operators.dedup.components import component_edges
+from operators.dedup.components import component_edges, connected_members
 
 pytestmark = pytest.mark.slow  # several Spark jobs per test
 
@@ -35,3 +35,18 @@ def test_a_star_forest_needs_no_rounds(spark: Any, stage_context: Callable) -> N
     ctx, ckpt = stage_context()
     assert _components(component_edges(edges, ctx)) == {"b": "a", "c": "a", "e": "d"}
     assert not ckpt.computed
+
+
+def test_driver_and_distributed_members_agree_with_hand_derived_components(
+    spark: Any, stage_context: Callable
+) -> None:
+    chain = [(f"n{i:02d}", f"n{i + 1:02d}") for i in range(6)]              # n00..n06
+    edges = spark.createDataFrame(chain + [("c2", "c1"), ("c3", "c2")], "a string, b string")
+    expected = {f"n{i:02d}": ("n00", 7) for i in range(7)} | {c: ("c1", 3) for c in ("c1", "c2", "c3")}
+    ctx, ckpt = stage_context()
+    on_driver = connected_members(edges, ctx, driver_max_edges=8)
+    assert not ckpt.computed                                               # no distributed rounds
+    distributed = connected_members(edges, ctx, driver_max_edges=7, checkpoint_every=2)
+    assert any(name.startswith("components_") for name in ckpt.computed)  # 8 edges > 7: rounds ran
+    for members in (on_driver, distributed):
+        assert {r["id"]: (r["component"], r["size"]) for r in members.collect()} == expected

@@ -62,16 +62,22 @@ def test_rerun_with_the_same_seed_gives_identical_outputs(spark: Any, stage_cont
     assert _collect(MinHashDedup(CONFIG).run(df, first)) == _collect(MinHashDedup(CONFIG).run(df, second))
 
 
-def test_a_crash_resumes_from_the_last_completed_sub_stage(spark: Any, stage_context: Callable) -> None:
-    ctx, ckpt = stage_context(fail_once=("candidates",))
+@pytest.mark.parametrize("crashed", ["candidates", "edges", "survivors"])
+def test_a_crash_resumes_from_the_last_completed_sub_stage(
+    spark: Any, stage_context: Callable, crashed: str
+) -> None:
+    ctx, ckpt = stage_context(fail_once=(crashed,))
     df = _frame(spark)
     with pytest.raises(RuntimeError, match="injected crash"):
         MinHashDedup(CONFIG).run(df, ctx)
-    marker_time = ckpt.marker("signatures").stat().st_mtime_ns
+    order = ["signatures", "candidates", "edges", "survivors"]
+    done = order[: order.index(crashed)]
+    marker_times = {name: ckpt.marker(name).stat().st_mtime_ns for name in done}
     out = MinHashDedup(CONFIG).run(df, ctx)
-    assert ckpt.computed["signatures"] == 1                # not recomputed on resume
-    assert ckpt.marker("signatures").stat().st_mtime_ns == marker_time
-    assert ckpt.computed["candidates"] == 1 and ckpt.computed["survivors"] == 1
+    for name in done:                                      # completed sub-stages are reused
+        assert ckpt.computed[name] == 1
+        assert ckpt.marker(name).stat().st_mtime_ns == marker_times[name]
+    assert all(ckpt.computed[name] == 1 for name in order)
     assert sorted(r["id"] for r in out[REJECTS].collect()) == ["a", "d"]
 
 

@@ -37,6 +37,23 @@ def test_spark_and_datasketch_reference_agree_on_2000_documents(
     assert survivors == expected.survivors
 
 
+def test_fallback_paths_give_the_reference_clusters(
+    spark: Any, stage_context: Callable, dedup_benchmark: Any
+) -> None:
+    """Buckets shuffled on the cluster, distributed components for every graph and verification
+    groups split per document."""
+    docs = dedup_benchmark.build_docs(300, share=0.4)
+    config = {"id_column": "id", "keep": "longest", "driver_max_docs": 0, "driver_max_edges": 0,
+              "max_group_docs": 2}
+    ctx, ckpt = stage_context()
+    clusters, survivors, _ = _spark_result(spark, docs, ctx, config)
+    expected = reference_dedup(docs, MinHashDedupConfig(**config), seed=1)
+    assert max(len(m) for m in expected.clusters.values()) > 2   # groups really had to be split
+    assert (clusters, survivors) == (expected.clusters, expected.survivors)
+    assert any(name.startswith("candidate_components_") for name in ckpt.computed)
+    assert any(name.startswith("components_") for name in ckpt.computed)
+
+
 def test_ci_sized_quality_against_exact_jaccard(
     spark: Any, stage_context: Callable, dedup_benchmark: Any
 ) -> None:

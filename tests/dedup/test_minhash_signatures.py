@@ -16,7 +16,7 @@ from operators.dedup.shingling import (
     shingles,
     tokens,
 )
-from operators.dedup.signatures import band_keys, permutations, signatures
+from operators.dedup.signatures import band_hashes, permutations, share_a_band, signatures
 
 TEXTS = [
     "The quick brown fox jumps over the lazy dog, and the dog sleeps on.",
@@ -60,15 +60,27 @@ def test_signatures_are_bit_identical_to_datasketch(scheme: str, seed: int) -> N
         assert np.array_equal(ours[i], theirs.hashvalues.astype(np.uint32))
 
 
-def test_band_keys_are_the_keys_datasketch_lsh_stores() -> None:
+def test_bucket_ids_and_band_check_agree_with_datasketch_lsh_buckets() -> None:
+    base = [f"word{i}" for i in range(60)]
+    variants = [" ".join(base)] + [" ".join(base[:k] + ["changed"] + base[k + 1 :]) for k in (5, 30, 55)]
     spec = ShingleSpec()
-    sig = _numpy_signatures(TEXTS[:1], spec, 1, "affine32")
-    mh = MinHash(num_perm=128, seed=1, hashfunc=minhash_input32)
-    mh.update_batch(list(shingles(TEXTS[0], spec)))
+    sig = _numpy_signatures(variants, spec, 1, "affine32")
     lsh = MinHashLSH(num_perm=128, params=(16, 8))
-    lsh.insert("doc", mh)
-    stored = [next(iter(table.keys())) for table in lsh.hashtables]
-    assert band_keys(sig, 16, 8)[0] == stored
+    for i, text in enumerate(variants):
+        mh = MinHash(num_perm=128, seed=1, hashfunc=minhash_input32)
+        mh.update_batch(list(shingles(text, spec)))
+        lsh.insert(f"doc{i}", mh)
+    stored = {i: lsh.keys.get(f"doc{i}") for i in range(len(variants))}  # per band: its key
+    ids = band_hashes(sig, 16, 8)
+    seen_same = seen_different = False
+    for x in range(len(variants)):
+        for y in range(x + 1, len(variants)):
+            same = [stored[x][b] == stored[y][b] for b in range(16)]
+            assert [ids[x, b] == ids[y, b] for b in range(16)] == same
+            assert share_a_band(sig[[x]], sig[[y]], 16, 8)[0] == any(same)
+            seen_same, seen_different = seen_same or any(same), seen_different or not all(same)
+    assert seen_same and seen_different  # both outcomes really occur among these pairs
+    assert len({ids[0, b] for b in range(16)}) == 16  # the band index is part of the bucket id
 
 
 @pytest.mark.slow
