@@ -145,6 +145,10 @@ def _print_report(report: dict[str, Any]) -> None:
     print(f"brute force: {b['pairs']} pairs, {b['total_s']:.0f}s ({label}; {b['measured_s']:.0f}s measured), "
           f"recall on measured {b['recall_on_measured']:.3f}")
     print(f"speed-up staged vs brute force: {b['total_s'] / s['seconds']:.1f}x")
+    _print_scaling(report)
+
+
+def _print_scaling(report: dict[str, Any]) -> None:
     for row in report.get("scaling", []):
         print(f"scaling: {row['tables']:>5} tables {row['gb']:.2f} GB staged {row['seconds']:.0f}s "
               f"({row['pairs']} compatible pairs, {row['edges']} edges)")
@@ -154,6 +158,25 @@ def main(argv: list[str] | None = None) -> None:
     args = _parse(argv)
     cache = Path(args.cache)
     spark = build_spark_session("local[2]", "lakesift-containment-bench", {"spark.driver.memory": args.driver_memory})
+    report: dict[str, Any] = {"scaling": []}
+    if not args.scaling_only:
+        report = _main_lake(spark, cache, args)
+    for n in args.scaling:
+        small = _lake(cache, n, args.scaling_sf, args.seed)
+        run = _staged(spark, small, None)
+        report["scaling"].append({"tables": n, "gb": small.total_bytes / 1e9, "seconds": run["seconds"],
+                                  "pairs": len(run["compatible"]), "edges": run["edges"]})
+        print(f"scaling: {n} tables staged {run['seconds']:.0f}s", flush=True)
+    if args.scaling_only:
+        _print_scaling(report)
+    else:
+        _print_report(report)
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+
+
+def _main_lake(spark: Any, cache: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Truth, profiling, staged pipeline and brute force on the big lake."""
     lake = _lake(cache, args.tables, args.scale_factor, args.seed)
     truth_s, truth = _timed(ground_truth, lake)
     print(f"# truth: {len(truth.contained)} of {len(truth.compatible)} pairs in {truth_s:.0f}s", flush=True)
@@ -168,17 +191,9 @@ def main(argv: list[str] | None = None) -> None:
     pairs = sorted(report["staged"].pop("compatible"))
     random.Random(args.seed).shuffle(pairs)  # a fair sample of pairs when the budget runs out
     report["brute"] = _brute_force(spark, lake, pairs, args.brute_budget, truth)
-    _print_report(report)
     report["scaling"] = []
-    for n in args.scaling:
-        small = _lake(cache, n, args.scaling_sf, args.seed)
-        run = _staged(spark, small, None)
-        report["scaling"].append({"tables": n, "gb": small.total_bytes / 1e9, "seconds": run["seconds"],
-                                  "pairs": len(run["compatible"]), "edges": run["edges"]})
-        print(f"scaling: {n} tables staged {run['seconds']:.0f}s", flush=True)
     _print_report(report)
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(report, indent=2, default=str))
+    return report
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -194,6 +209,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--driver-memory", default="4g", help="one JVM runs both the staged pipeline and brute force")
     parser.add_argument("--cache", default=".bench/containment")
     parser.add_argument("--json", default=".bench/containment/report.json")
+    parser.add_argument("--scaling-only", action="store_true", help="only the scaling runs (no truth, no brute force)")
     parser.add_argument("--quick", action="store_true", help="40 tables, SF 0.01, short budget")
     args = parser.parse_args(argv)
     if args.quick:

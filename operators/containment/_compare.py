@@ -7,7 +7,9 @@ multiplicities cover (bag semantics). Tables are cut into jobs by :class:`JobPla
 :class:`FullComparison` (verification): one job per group of children persists their counted
 fingerprints (reused by every later wave); one job per group of parents scans each parent once
 for all its children, semi-joins its fingerprints to theirs (broadcast when they are small, else
-shuffled), counts the hits and joins them back per pair. Each job's result is persisted, so a
+shuffled), counts the hits and joins them back per pair. A job's plan has one branch per table
+it scans and per persisted child frame it reads, never one per pair: the children's rows are
+tagged with their pairs by a join with a small table of pairs. Each job's result is persisted, so a
 crashed comparison resumes job by job. :func:`compare_sample` (content pruning) is the same on a
 seeded sample of each child's distinct rows (rows whose fingerprint hash is under a threshold),
 so its broadcast keys stay small and nothing but the per-pair counts reaches the driver.
@@ -71,7 +73,8 @@ class FullComparison:
                  broadcast_rows: int, thresholds: Mapping[str, int | None] | None = None, name: str = "full") -> None:
         self.ctx, self.sizes, self.rows, self.plan = ctx, sizes, rows, plan
         self.broadcast_rows, self.thresholds, self.name = broadcast_rows, dict(thresholds or {}), name
-        self.child_fps: dict[Projection, Any] = {}
+        self.child_ids: dict[Projection, int] = {}  # child projection -> its id ``cp`` (unique across waves)
+        self.frames: list[tuple[Any, frozenset[int]]] = []  # persisted child fingerprints and the ids in each
 
     def compare(self, pairs: list[Pair], wave: int) -> Result:
         self._fingerprint_children({child_projection(p) for p in pairs}, wave)
@@ -89,46 +92,50 @@ class FullComparison:
 
     def _fingerprint_children(self, projections: set[Projection], wave: int) -> None:
         """Persisted ``(cp, h1, h2, n)`` per group: every distinct canonical row of each new child
-        projection (numbered ``cp`` within its group) and its count."""
-        from pyspark.sql import functions as F
-
-        todo = number_projections(sorted(projections - set(self.child_fps), key=repr))
+        projection (id ``cp``) and its count."""
+        new = sorted(projections - set(self.child_ids), key=repr)
+        todo = {proj: len(self.child_ids) + i for i, proj in enumerate(new)}
         by_table = group_projections(todo)
 
-        def job(group: tuple[str, ...]) -> None:
+        def job(group: tuple[str, ...]) -> tuple[Any, frozenset[int]]:
             mine = {pid: proj for t in group for pid, proj in by_table[t].items()}
-            name = f"{self.name}_fingerprints_{digest(sorted(mine.values(), key=repr))}"
+            name = f"{self.name}_fingerprints_{digest(sorted(mine.items()))}"
             frame = self.ctx.persist(name, lambda: counted(
                 table_fingerprints(_reader(self.ctx), t, by_table[t], self.thresholds.get(t), self.ctx.seed)
                 for t in group).withColumnRenamed("p", "cp"))
-            for pid, proj in mine.items():
-                self.child_fps[proj] = frame.where(F.col("cp") == pid).drop("cp")
+            return frame, frozenset(mine)
 
-        per_group(self.ctx, self.plan, by_table, self.sizes, job, f"{self._label(wave)}: fingerprinting children")
+        self.frames += per_group(self.ctx, self.plan, by_table, self.sizes, job,
+                                 f"{self._label(wave)}: fingerprinting children")
+        self.child_ids.update(todo)
 
     def _check(self, group: tuple[str, ...], parents: dict[str, list[Pair]]) -> list[Any]:
-        keys = [p.key for t in group for p in parents[t]]
-        budget = self.broadcast_rows  # broadcasts of one job are built together: share one budget
-        plans = []
-        for table in group:
-            rows = sum(self.rows.get(p.child, 0) for p in parents[table])
-            plans.append(self._parent_plan(table, parents[table], rows <= budget))
-            budget -= rows if rows <= budget else 0
-        return self.ctx.persist(f"{self.name}_check_{digest(keys)}", lambda: reduce(lambda a, b: a.unionByName(b), plans)).collect()
+        pairs = [p for t in group for p in parents[t]]
+        return self.ctx.persist(f"{self.name}_check_{digest([p.key for p in pairs])}",
+                                lambda: self._check_plan(group, pairs)).collect()
 
-    def _parent_plan(self, parent: str, pairs: list[Pair], broadcast: bool) -> Any:
+    def _check_plan(self, group: tuple[str, ...], pairs: list[Pair]) -> Any:
+        """One plan for a group of parents: the children's fingerprints tagged with their pairs
+        (a join with a small pair table, so the plan does not grow with the number of pairs),
+        each parent scanned once for all its projections and semi-joined to those keys
+        (broadcast when the children's rows fit ``broadcast_rows``), hits counted, joined back."""
         from pyspark.sql import functions as F
 
-        pids = number_projections(parent_projection(p) for p in pairs)
-        wanted = reduce(lambda a, b: a.unionByName(b), [
-            self.child_fps[child_projection(p)].select(
-                F.lit(p.parent).alias("parent"), F.lit(p.child).alias("child"),
-                F.lit(pids[parent_projection(p)]).alias("p"), "h1", "h2", "n")
-            for p in pairs])
-        keys = wanted.select("p", "h1", "h2")
-        keys = F.broadcast(keys) if broadcast else keys.hint("shuffle_merge")
-        fps = table_fingerprints(_reader(self.ctx), parent, {pid: proj for proj, pid in pids.items()})
-        hits = counted([fps.join(keys, ["p", "h1", "h2"], "left_semi")]).withColumnRenamed("n", "pn")
-        return wanted.join(hits, ["p", "h1", "h2"], "left").groupBy("parent", "child").agg(
+        pids = {t: number_projections(parent_projection(p) for p in pairs if p.parent == t) for t in group}
+        links = [(self.child_ids[child_projection(p)], p.parent, p.child, pids[p.parent][parent_projection(p)])
+                 for p in pairs]
+        pair_table = self.ctx.spark.createDataFrame(links, "cp int, parent string, child string, p int")
+        needed = {cp for cp, *_ in links}
+        sources = [frame.where(F.col("cp").isin(sorted(ids & needed))) for frame, ids in self.frames if ids & needed]
+        wanted = reduce(lambda a, b: a.unionByName(b), sources).join(F.broadcast(pair_table), "cp").drop("cp")
+        on = ["parent", "p", "h1", "h2"]
+        keys = wanted.select(*on)
+        fits = sum(self.rows.get(p.child, 0) for p in pairs) <= self.broadcast_rows
+        keys = F.broadcast(keys) if fits else keys.hint("shuffle_merge")
+        scans = reduce(lambda a, b: a.unionByName(b), [
+            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids[t].items()})
+            .withColumn("parent", F.lit(t)) for t in group])
+        hits = scans.join(keys, on, "left_semi").groupBy(*on).agg(F.count(F.lit(1)).alias("pn"))
+        return wanted.join(hits, on, "left").groupBy("parent", "child").agg(
             F.count(F.lit(1)).alias("distinct"), F.count("pn").alias("found"), F.sum("n").alias("rows"),
             F.sum(F.least(F.col("n"), F.coalesce(F.col("pn"), F.lit(0)))).alias("covered"))
