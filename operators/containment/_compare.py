@@ -118,23 +118,25 @@ class FullComparison:
         """One plan for a group of parents: the children's fingerprints tagged with their pairs
         (a join with a small pair table, so the plan does not grow with the number of pairs),
         each parent scanned once for all its projections and semi-joined to those keys
-        (broadcast when the children's rows fit ``broadcast_rows``), hits counted, joined back."""
+        (broadcast when the children's rows fit ``broadcast_rows``), hits counted, joined back.
+        Parent projections are numbered across the job, so the keys carry no per-parent
+        constant: when the optimizer pushes the semi-join into each parent's branch of the
+        union, every branch probes the same broadcast (one build per job, not per parent)."""
         from pyspark.sql import functions as F
 
-        pids = {t: number_projections(parent_projection(p) for p in pairs if p.parent == t) for t in group}
-        links = [(self.child_ids[child_projection(p)], p.parent, p.child, pids[p.parent][parent_projection(p)])
-                 for p in pairs]
+        pids = number_projections(parent_projection(p) for p in pairs)  # ids unique across the job's parents
+        links = [(self.child_ids[child_projection(p)], p.parent, p.child, pids[parent_projection(p)]) for p in pairs]
         pair_table = self.ctx.spark.createDataFrame(links, "cp int, parent string, child string, p int")
         needed = {cp for cp, *_ in links}
         sources = [frame.where(F.col("cp").isin(sorted(ids & needed))) for frame, ids in self.frames if ids & needed]
         wanted = reduce(lambda a, b: a.unionByName(b), sources).join(F.broadcast(pair_table), "cp").drop("cp")
-        on = ["parent", "p", "h1", "h2"]
+        on = ["p", "h1", "h2"]
         keys = wanted.select(*on)
         fits = sum(self.rows.get(p.child, 0) for p in pairs) <= self.broadcast_rows
         keys = F.broadcast(keys) if fits else keys.hint("shuffle_merge")
         scans = reduce(lambda a, b: a.unionByName(b), [
-            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids[t].items()})
-            .withColumn("parent", F.lit(t)) for t in group])
+            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t})
+            for t in group])
         hits = scans.join(keys, on, "left_semi").groupBy(*on).agg(F.count(F.lit(1)).alias("pn"))
         return wanted.join(hits, on, "left").groupBy("parent", "child").agg(
             F.count(F.lit(1)).alias("distinct"), F.count("pn").alias("found"), F.sum("n").alias("rows"),
