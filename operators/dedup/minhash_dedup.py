@@ -15,7 +15,7 @@ from operators.dedup.local_candidates import candidate_table, check_unique
 from operators.dedup.shingling import SHINGLE_HASH_SCHEME, ShingleSpec
 from operators.dedup.signatures import MinHashSpec
 from operators.dedup.survivors import KEY, assignment, cluster_table, main_and_rejects, with_key
-from operators.dedup.verification import Verify, edges_above, exact_edges
+from operators.dedup.verification import Verify, edges_above, exact_edges, with_components
 from operators.registry import register
 from schemas.errors import InputError, UserError
 
@@ -104,7 +104,8 @@ def _spread(texts: Any, ctx: StageContext) -> Any:
 
 
 def _candidates(signatures: Any, cfg: MinHashDedupConfig, spec: MinHashSpec) -> Any:
-    """Scored candidate pairs ``(a, b, est_jaccard)``, on the driver for small inputs."""
+    """Scored candidate pairs ``(a, b, est_jaccard)``; on the driver for small inputs, where each
+    pair also gets its candidate-graph ``component`` and its ``size`` (see local_candidates)."""
     if signatures.count() > cfg.driver_max_docs:
         _check_unique_ids(signatures, cfg.id_column)
         return candidate_pairs(signatures, spec, cfg.bucket_cap, cfg.min_est_jaccard())
@@ -121,9 +122,11 @@ def _edges(candidates: Any, texts: Any, cfg: MinHashDedupConfig, spec: MinHashSp
 
     if cfg.verify != "exact":
         return candidates.withColumn("exact_jaccard", F.lit(None).cast("double"))
-    groups = connected_members(candidates, ctx, cfg.driver_max_edges, cfg.checkpoint_every,
-                               cfg.max_rounds, name="candidate_components")
-    scored = exact_edges(candidates, texts, groups, spec, cfg.max_group_docs)
+    if "component" not in candidates.columns:  # cluster-side candidates: components here
+        candidates = with_components(candidates, connected_members(
+            candidates, ctx, cfg.driver_max_edges, cfg.checkpoint_every, cfg.max_rounds,
+            name="candidate_components"))
+    scored = exact_edges(candidates, texts, spec, cfg.max_group_docs)
     return edges_above(scored, cfg.verify, cfg.threshold)
 
 
@@ -143,7 +146,7 @@ class MinHashDedup(Operator):
     """
 
     name: ClassVar[str] = "minhash_dedup"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     kind: ClassVar[Literal["stage"]] = "stage"
     accounting: ClassVar[Literal["filter"]] = "filter"
     config_model = MinHashDedupConfig

@@ -28,7 +28,7 @@ import numpy as np
 
 from operators.dedup.shingling import FNV64_PRIME, ShingleSpec, fmix64
 
-BLOCK_ROWS = 4096
+BLOCK_ROWS = 8192  # 4 MiB blocks at 128 permutations: fastest of 2K..64K measured
 MAX_HASH32 = np.uint32(0xFFFFFFFF)
 _MERSENNE = np.uint64((1 << 61) - 1)
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3 fmix32 (as datasketch.minhash)

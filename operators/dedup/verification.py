@@ -19,40 +19,35 @@ from operators.dedup.signatures import MinHashSpec
 Verify = Literal["exact", "estimated", "none"]
 
 
-def _grouped_pairs(candidates: Any, nodes: Any, max_group_docs: int) -> Any:
-    """Candidate pairs with their group: ``c:<component>``, or ``a:<a>`` in oversize ones."""
+def with_components(candidates: Any, nodes: Any) -> Any:
+    """Candidate pairs with their component and its size, from the ``(id, component, size)``
+    nodes of the candidate graph."""
+    return candidates.join(nodes.withColumnRenamed("id", "a"), "a")
+
+
+def _groups(pairs: Any, max_group_docs: int) -> tuple[Any, Any]:
+    """Pairs with their group (``c:<component>``, or ``a:<a>`` in oversize components) and the
+    ``(group, id)`` members: each document once per group."""
     from pyspark.sql import functions as F
 
-    ends = nodes.withColumnRenamed("id", "a")
     group = F.when(F.col("size") <= max_group_docs, F.concat(F.lit("c:"), "component"))
-    return candidates.join(ends, "a").withColumn(
-        "group", group.otherwise(F.concat(F.lit("a:"), "a")))
+    grouped = pairs.withColumn("group", group.otherwise(F.concat(F.lit("a:"), "a")))
+    ends = grouped.select("group", F.col("a").alias("id")).unionByName(
+        grouped.select("group", F.col("b").alias("id")))
+    return grouped, ends.distinct()
 
 
-def _group_members(pairs: Any, nodes: Any, max_group_docs: int) -> Any:
-    """``(group, id)``: members of small components once, split groups' documents per group."""
+def exact_edges(pairs: Any, texts: Any, spec: MinHashSpec, max_group_docs: int) -> Any:
+    """``(a, b, est_jaccard, exact_jaccard)`` of every candidate pair; ``pairs`` is ``(a, b,
+    est_jaccard, component, size)`` (see :func:`with_components`), ``texts`` is ``(id, text)``."""
     from pyspark.sql import functions as F
 
-    whole = nodes.where(F.col("size") <= max_group_docs).select(
-        F.concat(F.lit("c:"), "component").alias("group"), "id")
-    split = pairs.where(F.col("size") > max_group_docs)
-    ends = split.select("group", F.col("a").alias("id")).unionByName(
-        split.select("group", F.col("b").alias("id")))
-    return whole.unionByName(ends.distinct())
-
-
-def exact_edges(candidates: Any, texts: Any, nodes: Any, spec: MinHashSpec,
-                max_group_docs: int) -> Any:
-    """``(a, b, est_jaccard, exact_jaccard)`` of every candidate pair; ``texts`` is ``(id,
-    text)``, ``nodes`` the ``(id, component, size)`` of the candidate graph."""
-    from pyspark.sql import functions as F
-
-    pairs = _grouped_pairs(candidates, nodes, max_group_docs)
-    docs = _group_members(pairs, nodes, max_group_docs).join(texts.toDF("id", "text"), "id")
+    grouped, members = _groups(pairs, max_group_docs)
+    docs = members.join(texts.toDF("id", "text"), "id")
     doc_rows = docs.select("group", F.col("id").alias("a"), F.lit(None).cast("string").alias("b"),
                            F.lit(None).cast("double").alias("est_jaccard"), "text")
-    pair_rows = pairs.select("group", "a", "b", "est_jaccard",
-                             F.lit(None).cast("string").alias("text"))
+    pair_rows = grouped.select("group", "a", "b", "est_jaccard",
+                               F.lit(None).cast("string").alias("text"))
     rows = doc_rows.unionByName(pair_rows).select(*VERIFY_INPUT)
     return (rows.repartition("group").sortWithinPartitions("group")
             .mapInArrow(verify_batches(spec), SIMILARITY_SCHEMA))

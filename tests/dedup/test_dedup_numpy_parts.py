@@ -1,7 +1,8 @@
 """The NumPy halves of minhash_dedup against plain-Python oracles (no Spark).
 
 Word tokens against a regular-expression split, pair Jaccard against Python sets, driver-side
-components against hand-derived components, and bucket runs against hand-listed pairs.
+components against hand-derived components (and the candidate table's components against a
+union-find), and bucket runs against hand-listed pairs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from operators.dedup.arrow_batches import signature_batches
+from operators.dedup.local_candidates import candidate_table
 from operators.dedup.local_components import component_members
+from operators.dedup.minhash_dedup import MinHashDedupConfig
 from operators.dedup.set_overlap import pair_jaccard, shingle_sets
 from operators.dedup.shingling import ShingleSpec, batch_tokens, shingle_hash64, shingles
 from operators.dedup.sorted_runs import run_pairs, whole_runs
@@ -79,6 +83,44 @@ def test_driver_components_of_chains_cycles_and_pairs() -> None:
     expected = {f"n{i:02d}": ("n00", 13) for i in range(13)}
     expected |= {c: ("c1", 4) for c in ("c1", "c2", "c3", "c4")} | {"y1": ("y1", 2), "z9": ("y1", 2)}
     assert got == expected
+
+
+def _union_find_components(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, int]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[max(find(a), find(b))] = min(find(a), find(b))
+    members: dict[str, list[str]] = {}
+    for node in list(parent):
+        members.setdefault(find(node), []).append(node)
+    return {n: (root, len(ms)) for root, ms in members.items() for n in ms}
+
+
+def test_candidate_table_carries_each_pairs_component_and_its_size() -> None:
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(300)]
+    bases = [[rng.choice(words) for _ in range(80)] for _ in range(12)]
+    texts, ids = [], []
+    for i, base in enumerate(bases):  # families of 1..4 light edits of one base text
+        for j in range(i % 4 + 1):
+            edited = list(base)
+            edited[rng.randrange(80)] = rng.choice(words)
+            texts.append(" ".join(edited))
+            ids.append(f"d{rng.randrange(10**6):06d}-{i}-{j}")
+    spec = MinHashDedupConfig().spec(1)
+    batch = pa.RecordBatch.from_pydict({"id": ids, "text": texts})
+    docs = pa.Table.from_batches(list(signature_batches(spec)(iter([batch]))))
+    table = candidate_table(docs, spec, cap=100, min_est=0.5).to_pylist()
+    assert len({(r["a"], r["b"]) for r in table}) == len(table) > 12
+    expected = _union_find_components([(r["a"], r["b"]) for r in table])
+    for row in table:
+        assert row["a"] < row["b"]
+        assert (row["component"], row["size"]) == expected[row["a"]] == expected[row["b"]]
 
 
 def test_bucket_runs_give_all_pairs_or_a_star_above_the_cap() -> None:
