@@ -7,7 +7,9 @@ fixed order so the corpus is deterministic for a given machine image:
 - ``copyright``: Debian ``/usr/share/doc/*/copyright`` files;
 - ``readme``: README files shipped inside site-packages;
 - ``docstring``: module, class and function docstrings of the Python standard library;
-- ``man``: English manual pages under ``/usr/share/man/man*`` (gzip), with roff markup removed.
+- ``man``: English manual pages under ``/usr/share/man/man*`` (gzip), with roff markup removed;
+- ``pkgdoc``: module, class and function docstrings of the installed packages (site-packages,
+  tests excluded), used only to top up corpora larger than the other sources can fill.
 
 Nothing is generated: every document is the text of one shipped file or docstring.
 """
@@ -77,6 +79,14 @@ def _man_paths(cloud_sdk: bool) -> list[Path]:
     """English manual pages; the thousands of near-identical cloud-SDK pages form their own pool."""
     paths = sorted(Path("/usr/share/man").glob("man*/*.gz"))
     return [p for p in paths if p.name.startswith("gcloud") == cloud_sdk]
+
+
+def _package_files() -> list[Path]:
+    skip = {"test", "tests", "testing"}
+    found: set[Path] = set()
+    for sp in _site_dirs():
+        found.update(p for p in sp.rglob("*.py") if not skip.intersection(p.relative_to(sp).parts))
+    return sorted(found)
 
 
 def _stdlib_files() -> list[Path]:
@@ -178,11 +188,11 @@ def _file_docs(origin: str, paths: list[Path], read: Callable[[Path], str]) -> I
         yield {"id": f"{origin}:{path}", "text": read(path), "origin": origin}
 
 
-def _docstring_docs(paths: list[Path], per_file: int = 4) -> Iterator[Doc]:
+def _docstring_docs(paths: list[Path], per_file: int = 4, origin: str = "docstring") -> Iterator[Doc]:
     for path in paths:
         usable = (pair for pair in _docstrings(path) if len(pair[1]) >= MIN_CHARS)
         for index, (name, text) in enumerate(itertools.islice(usable, per_file)):
-            yield {"id": f"docstring:{path}:{name}:{index}", "text": text, "origin": "docstring"}
+            yield {"id": f"{origin}:{path}:{name}:{index}", "text": text, "origin": origin}
 
 
 def _usable(doc: Doc) -> bool:
@@ -209,6 +219,7 @@ def _sources() -> dict[str, Callable[[int], Iterator[Doc]]]:
         "docstring": lambda n: _docstring_docs(_spread(_stdlib_files(), max(1, n // 2))),
         "man": lambda n: _file_docs("man", _spread(_man_paths(False), n), _read_man),
         "man_sdk": lambda n: _file_docs("man", _spread(_man_paths(True), n), _read_man),
+        "pkgdoc": lambda n: _docstring_docs(_spread(_package_files(), max(1, n // 16)), 16, "pkgdoc"),
     }
 
 
@@ -223,7 +234,7 @@ def build_text_corpus(min_docs: int) -> list[Doc]:
     for origin, share in SHARES.items():
         quota = math.ceil(min_docs * share)
         corpus += _take(sources[origin](2 * quota), quota, seen)
-    for origin in ("docstring", "man", "man_sdk"):  # top up from the largest sources
+    for origin in ("docstring", "man", "man_sdk", "pkgdoc"):  # top up from the largest sources
         missing = min_docs - len(corpus)
         if missing > 0:
             corpus += _take(sources[origin](4 * min_docs), missing, seen)
