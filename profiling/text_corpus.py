@@ -219,7 +219,7 @@ def _sources() -> dict[str, Callable[[int], Iterator[Doc]]]:
         "docstring": lambda n: _docstring_docs(_spread(_stdlib_files(), max(1, n // 2))),
         "man": lambda n: _file_docs("man", _spread(_man_paths(False), n), _read_man),
         "man_sdk": lambda n: _file_docs("man", _spread(_man_paths(True), n), _read_man),
-        "pkgdoc": lambda n: _docstring_docs(_spread(_package_files(), max(1, n // 16)), 16, "pkgdoc"),
+        "pkgdoc": lambda n: _docstring_docs(_spread(_package_files(), n), 16, "pkgdoc"),
     }
 
 
