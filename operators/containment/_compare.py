@@ -32,6 +32,7 @@ from operators.containment._fingerprint import (
 from operators.containment._jobs import JobPlan, digest, per_group
 from operators.containment._pairs import Pair
 from operators.containment._probe import (
+    count_by_key,
     counted,
     group_projections,
     number_projections,
@@ -100,9 +101,10 @@ class FullComparison:
         def job(group: tuple[str, ...]) -> tuple[Any, frozenset[int]]:
             mine = {pid: proj for t in group for pid, proj in by_table[t].items()}
             name = f"{self.name}_fingerprints_{digest(sorted(mine.items()))}"
+            rows = sum(self.rows.get(t, 0) * len(by_table[t]) for t in group)
             frame = self.ctx.persist(name, lambda: counted(
-                table_fingerprints(_reader(self.ctx), t, by_table[t], self.thresholds.get(t), self.ctx.seed)
-                for t in group).withColumnRenamed("p", "cp"))
+                (table_fingerprints(_reader(self.ctx), t, by_table[t], self.thresholds.get(t), self.ctx.seed)
+                 for t in group), rows).withColumnRenamed("p", "cp"))
             return frame, frozenset(mine)
 
         self.frames += per_group(self.ctx, self.plan, by_table, self.sizes, job,
@@ -132,12 +134,13 @@ class FullComparison:
         wanted = reduce(lambda a, b: a.unionByName(b), sources).join(F.broadcast(pair_table), "cp").drop("cp")
         on = ["p", "h1", "h2"]
         keys = wanted.select(*on)
-        fits = sum(self.rows.get(p.child, 0) for p in pairs) <= self.broadcast_rows
-        keys = F.broadcast(keys) if fits else keys.hint("shuffle_merge")
+        expected = sum(self.rows.get(p.child, 0) for p in pairs)  # about as many parent rows can match
+        fits = expected <= self.broadcast_rows
+        keys = F.broadcast(keys) if fits else keys.hint("shuffle_hash")  # hashing the keys, not sorting the parents
         scans = reduce(lambda a, b: a.unionByName(b), [
             table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t})
             for t in group])
-        hits = scans.join(keys, on, "left_semi").groupBy(*on).agg(F.count(F.lit(1)).alias("pn"))
-        return wanted.join(hits, on, "left").groupBy("parent", "child").agg(
+        hits = count_by_key(scans.join(keys, on, "left_semi"), on, expected).withColumnRenamed("n", "pn")
+        return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("parent", "child").agg(
             F.count(F.lit(1)).alias("distinct"), F.count("pn").alias("found"), F.sum("n").alias("rows"),
             F.sum(F.least(F.col("n"), F.coalesce(F.col("pn"), F.lit(0)))).alias("covered"))
