@@ -41,12 +41,6 @@ def parent_projection(pair: Pair) -> Projection:
     return Projection(pair.parent, tuple((m.parent_column, canonical_type(m.parent_type)) for m in ordered))
 
 
-def universe(pair: Pair) -> tuple[tuple[str, str], ...]:
-    """The (normalised name, target type) sequence both projections of a pair are fingerprinted
-    over: projections with the same universe share one fingerprint space."""
-    return tuple((m.norm, canonical_type(m.parent_type)) for m in sorted(pair.mapping, key=lambda m: m.norm))
-
-
 def quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 

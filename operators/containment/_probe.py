@@ -10,7 +10,7 @@ row is in or out together), coordinated across tables and reproducible for a see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import reduce
 from typing import Any
 
@@ -20,16 +20,13 @@ from operators.containment._profiles import TableInfo
 
 
 def table_fingerprints(read_table: Callable[..., Any], table: str, projections: dict[int, Projection],
-                       threshold: int | None = None, seed: int = 0,
-                       tags: Mapping[int, Mapping[str, int]] | None = None) -> Any:
-    """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan); with
-    ``tags``, ``p`` is replaced by the bigint fields ``tags[p]`` (the same names for every p)."""
+                       threshold: int | None = None, seed: int = 0) -> Any:
+    """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan)."""
     columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
     structs = []
     for pid, proj in sorted(projections.items()):
         h1, h2 = fingerprint_sql(proj)
-        head = f"'p', {pid}" if tags is None else ", ".join(f"'{k}', {int(v)}L" for k, v in tags[pid].items())
-        structs.append(f"named_struct({head}, 'h1', {h1}, 'h2', {h2})")
+        structs.append(f"named_struct('p', {pid}, 'h1', {h1}, 'h2', {h2})")
     out = read_table(table, columns).selectExpr(f"inline(array({', '.join(structs)}))")
     if threshold is not None:
         out = out.where(f"xxhash64(h1, h2, {int(seed)}) < {threshold}L")

@@ -45,8 +45,7 @@ class VerifyContainment(Operator):
     ``containment_edges`` (main; every schema-compatible pair with its verdict),
     ``duplicate_classes`` and the whole chain's ``containment_funnel``. Shuffles: one aggregation
     per child projection; per parent, its fingerprints are semi-joined to its children's (broadcast
-    up to ``broadcast_rows``), aggregated and joined back (set semantics: once per child row and
-    62 parents, not once per pair)."""
+    up to ``broadcast_rows``), aggregated and joined back."""
 
     name = "verify_containment"
     kind = "stage"
