@@ -36,6 +36,7 @@ from operators.containment._probe import (
     counted,
     group_projections,
     number_projections,
+    partitions_for,
     table_fingerprints,
 )
 from schemas.errors import UserError
@@ -112,9 +113,34 @@ class FullComparison:
         self.child_ids.update(todo)
 
     def _check(self, group: tuple[str, ...], parents: dict[str, list[Pair]]) -> list[Any]:
-        pairs = [p for t in group for p in parents[t]]
-        return self.ctx.persist(f"{self.name}_check_{digest([p.key for p in pairs])}",
-                                lambda: self._check_plan(group, pairs)).collect()
+        out: list[Any] = []
+        for part in self._broadcastable(group, parents):
+            pairs = [p for t in part for p in parents[t]]
+            counts = self.ctx.persist(f"{self.name}_check_{digest([p.key for p in pairs])}",
+                                      lambda part=part, pairs=pairs: self._check_plan(part, pairs)).collect()
+            out += [{"parent": pairs[r["k"]].parent, "child": pairs[r["k"]].child, **r.asDict()} for r in counts]
+        return out
+
+    def _expected(self, pairs: list[Pair]) -> int:
+        """Child fingerprint rows of ``pairs`` (at most their children's rows, once per pair)."""
+        return sum(self.rows.get(p.child, 0) for p in pairs)
+
+    def _broadcastable(self, group: tuple[str, ...], parents: dict[str, list[Pair]]) -> list[tuple[str, ...]]:
+        """``group`` cut into parts whose children's keys fit ``broadcast_rows``; a parent whose
+        own keys do not is a part alone. A shuffled semi-join is never planned over several
+        parents: pushed into each parent's branch of their union, it would build one hash map per
+        parent in the same task, and the task's memory would grow with the number of parents."""
+        parts: list[tuple[str, ...]] = []
+        current: list[str] = []
+        total = 0
+        for table in group:
+            rows = self._expected(parents[table])
+            if current and total + rows > self.broadcast_rows:
+                parts.append(tuple(current))
+                current, total = [], 0
+            current.append(table)
+            total += rows
+        return parts + [tuple(current)] if current else parts
 
     def _check_plan(self, group: tuple[str, ...], pairs: list[Pair]) -> Any:
         """One plan for a group of parents: the children's fingerprints tagged with their pairs
@@ -127,20 +153,23 @@ class FullComparison:
         from pyspark.sql import functions as F
 
         pids = number_projections(parent_projection(p) for p in pairs)  # ids unique across the job's parents
-        links = [(self.child_ids[child_projection(p)], p.parent, p.child, pids[parent_projection(p)]) for p in pairs]
-        pair_table = self.ctx.spark.createDataFrame(links, "cp int, parent string, child string, p int")
+        # A pair travels as its index ``k`` in ``pairs``: its child's rows are shuffled once per pair.
+        links = [(self.child_ids[child_projection(p)], k, pids[parent_projection(p)]) for k, p in enumerate(pairs)]
+        pair_table = self.ctx.spark.createDataFrame(links, "cp int, k int, p int")
         needed = {cp for cp, *_ in links}
         sources = [frame.where(F.col("cp").isin(sorted(ids & needed))) for frame, ids in self.frames if ids & needed]
         wanted = reduce(lambda a, b: a.unionByName(b), sources).join(F.broadcast(pair_table), "cp").drop("cp")
         on = ["p", "h1", "h2"]
         keys = wanted.select(*on)
-        expected = sum(self.rows.get(p.child, 0) for p in pairs)  # about as many parent rows can match
+        expected = self._expected(pairs)  # about as many parent rows can match
         fits = expected <= self.broadcast_rows
-        keys = F.broadcast(keys) if fits else keys.hint("shuffle_hash")  # hashing the keys, not sorting the parents
+        # Shuffled: the keys are cut into partitions of bounded size (each task's hash map holds one;
+        # the parents are shuffled to match) and hashed, not sorted with the parents.
+        keys = F.broadcast(keys) if fits else keys.repartition(partitions_for(expected), *on).hint("shuffle_hash")
         scans = reduce(lambda a, b: a.unionByName(b), [
             table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t})
             for t in group])
         hits = count_by_key(scans.join(keys, on, "left_semi"), on, expected).withColumnRenamed("n", "pn")
-        return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("parent", "child").agg(
+        return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("k").agg(
             F.count(F.lit(1)).alias("distinct"), F.count("pn").alias("found"), F.sum("n").alias("rows"),
             F.sum(F.least(F.col("n"), F.coalesce(F.col("pn"), F.lit(0)))).alias("covered"))

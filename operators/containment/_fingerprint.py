@@ -3,9 +3,11 @@
 A row's projection on the matched columns (in normalised-name order) is cast to the parent's
 types, then canonicalised so that NULL equals NULL (a null flag precedes every value, so
 ``(NULL, 1)`` and ``(1, NULL)`` differ), NaN equals NaN and -0.0 equals 0.0; maps are compared by
-their JSON text. Two 64-bit xxHash64 chains with different starting values give 128 bits; for n
-distinct rows the chance that any two distinct rows share a fingerprint is below n^2 / 2^129
-(about 1e-21 for a billion rows), the only way an exact verdict can be wrong.
+their JSON text. Each canonical value is hashed once per table scan by two 64-bit xxHash64 chains
+with different starting values (shared by every projection that uses the column); a projection's
+fingerprint hashes its columns' values of each chain in order, 128 bits in all. For n distinct
+rows the chance that any two distinct rows share a fingerprint is below n^2 / 2^129 (about 1e-21
+for a billion rows), the only way an exact verdict can be wrong.
 """
 
 from __future__ import annotations
@@ -56,10 +58,29 @@ def canonical_sql(column: str, target_type: str) -> str:
     return value
 
 
-def fingerprint_sql(projection: Projection) -> tuple[str, str]:
-    """SQL of the two 64-bit hash columns of a projection's canonical rows (one JVM parse)."""
-    args = ", ".join(f"isnull({quote(c)}), {canonical_sql(c, t)}" for c, t in projection.columns)
-    return f"xxhash64({args})", f"xxhash64({SECOND_CHAIN_SALT}, {args})"
+def column_hash_sql(column: str, target_type: str) -> tuple[str, str]:
+    """SQL of a column's two 64-bit value hashes (null flag, canonical value), one per chain."""
+    value = f"isnull({quote(column)}), {canonical_sql(column, target_type)}"
+    return f"xxhash64({value})", f"xxhash64({SECOND_CHAIN_SALT}, {value})"
+
+
+def fingerprint_sql(projection: Projection, hashed: dict[tuple[str, str], int]) -> tuple[str, str]:
+    """SQL of a projection's two fingerprint halves from the value hashes ``a<i>``/``b<i>`` of
+    its columns (``hashed``: (column, target type) -> i), in normalised-name order."""
+    ids = [hashed[c] for c in projection.columns]
+    return (f"xxhash64({', '.join(f'a{i}' for i in ids)})",
+            f"xxhash64({SECOND_CHAIN_SALT}, {', '.join(f'b{i}' for i in ids)})")
+
+
+def hashed_columns_sql(projections: list[Projection]) -> tuple[list[str], dict[tuple[str, str], int]]:
+    """The value-hash columns ``a<i>``, ``b<i>`` every projection of one table needs, each
+    (column, target type) once, and the index of each."""
+    wanted = sorted({c for proj in projections for c in proj.columns})
+    exprs = []
+    for i, (column, target_type) in enumerate(wanted):
+        a, b = column_hash_sql(column, target_type)
+        exprs += [f"{a} AS a{i}", f"{b} AS b{i}"]
+    return exprs, {c: i for i, c in enumerate(wanted)}
 
 
 def sample_threshold(fraction: float) -> int | None:

@@ -14,20 +14,22 @@ from collections.abc import Callable, Iterable
 from functools import reduce
 from typing import Any
 
-from operators.containment._fingerprint import Projection, fingerprint_sql
+from operators.containment._fingerprint import Projection, fingerprint_sql, hashed_columns_sql
 from operators.containment._pairs import Pair
 from operators.containment._profiles import TableInfo
 
 
 def table_fingerprints(read_table: Callable[..., Any], table: str, projections: dict[int, Projection],
                        threshold: int | None = None, seed: int = 0) -> Any:
-    """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan)."""
+    """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan; each
+    column's values hashed once for all the projections that use it)."""
     columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
+    hash_exprs, hashed = hashed_columns_sql(list(projections.values()))
     structs = []
     for pid, proj in sorted(projections.items()):
-        h1, h2 = fingerprint_sql(proj)
+        h1, h2 = fingerprint_sql(proj, hashed)
         structs.append(f"named_struct('p', {pid}, 'h1', {h1}, 'h2', {h2})")
-    out = read_table(table, columns).selectExpr(f"inline(array({', '.join(structs)}))")
+    out = read_table(table, columns).selectExpr(*hash_exprs).selectExpr(f"inline(array({', '.join(structs)}))")
     if threshold is not None:
         out = out.where(f"xxhash64(h1, h2, {int(seed)}) < {threshold}L")
     return out
@@ -43,6 +45,11 @@ def counted(frames: Iterable[Any], rows: int) -> Any:
     return count_by_key(union, ["p", "h1", "h2"], rows)
 
 
+def partitions_for(rows: int) -> int:
+    """Hash partitions for about ``rows`` rows: ``ROWS_PER_PARTITION`` each, at most 4,096."""
+    return max(1, min(4096, -(-max(rows, 1) // ROWS_PER_PARTITION)))
+
+
 def count_by_key(frame: Any, keys: list[str], rows: int) -> Any:
     """``keys`` and ``n``, the number of rows of ``frame`` with those keys; ``rows`` estimates
     the frame's size.
@@ -55,8 +62,7 @@ def count_by_key(frame: Any, keys: list[str], rows: int) -> Any:
     """
     from pyspark.sql import functions as F
 
-    parts = max(1, min(4096, -(-max(rows, 1) // ROWS_PER_PARTITION)))
-    return frame.repartition(parts, *keys).groupBy(*keys).agg(F.count(F.lit(1)).alias("n"))
+    return frame.repartition(partitions_for(rows), *keys).groupBy(*keys).agg(F.count(F.lit(1)).alias("n"))
 
 
 def group_projections(projections: dict[Projection, int]) -> dict[str, dict[int, Projection]]:

@@ -152,3 +152,23 @@ def test_waves_check_copy_cycles_then_hasse_edges() -> None:
         pairs[key].decide("contained", "verify_containment", "verified", 1.0)
     knowledge.infer()
     assert not [p for p in pairs.values() if p.pending]
+
+
+def test_shuffled_checks_never_cover_several_parents() -> None:
+    """Parents share a check job only while their children's keys fit the broadcast budget; a
+    parent whose own keys do not is checked alone (a shuffled semi-join pushed into several
+    parents' branches would hold one hash map per parent in the same task)."""
+    from operators.containment._compare import FullComparison
+    from operators.containment._jobs import JobPlan
+
+    m = [ColumnMatch("x", "x", "x", "bigint", "bigint")]
+    rows = {"c1": 400, "c2": 700, "c3": 5_000, "c4": 100}
+    parents = {"p1": [Pair("p1", "c1", m), Pair("p1", "c2", m)], "p2": [Pair("p2", "c3", m)],
+               "p3": [Pair("p3", "c1", m)], "p4": [Pair("p4", "c4", m)], "p5": [Pair("p5", "c2", m)]}
+    comparison = FullComparison(None, {}, rows, JobPlan(), broadcast_rows=1_100)  # type: ignore[arg-type]
+    parts = comparison._broadcastable(("p1", "p2", "p3", "p4", "p5"), parents)
+    assert parts == [("p1",), ("p2",), ("p3", "p4"), ("p5",)]
+    assert [t for part in parts for t in part] == ["p1", "p2", "p3", "p4", "p5"]
+    for part in parts:
+        keys = sum(rows[p.child] for t in part for p in parents[t])
+        assert len(part) == 1 or keys <= 1_100
