@@ -7,10 +7,10 @@ multiplicities cover (bag semantics). Tables are cut into jobs by :class:`JobPla
 :class:`FullComparison` (verification): one job per group of children persists their counted
 fingerprints (reused by every later wave); one job per group of parents scans each parent once
 for all its children, semi-joins its fingerprints to theirs (broadcast when they are small, else
-shuffled into partitions of bounded size, one parent per job), counts the hits and joins them
-back per pair. A job's plan has one branch per table
-it scans and per persisted child frame it reads, never one per pair: the children's rows are
-tagged with their pairs by a join with a small table of pairs. Each job's result is persisted, so a
+shuffled into partitions of bounded size, that parent alone in its job), counts the hits and
+joins them back per pair. A job's plan has one branch per table it scans and per persisted child
+frame it reads, never one per pair: the children's rows are tagged with their pairs (an int
+index) by a join with a small table of pairs. Each job's result is persisted, so a
 crashed comparison resumes job by job. :func:`compare_sample` (content pruning) is the same on a
 seeded sample of each child's distinct rows (rows whose fingerprint hash is under a threshold),
 so its broadcast keys stay small and nothing but the per-pair counts reaches the driver.
