@@ -13,7 +13,10 @@ frame it reads, never one per pair: the children's rows are tagged with their pa
 index) by a join with a small table of pairs. Each job's result is persisted, so a
 crashed comparison resumes job by job. :func:`compare_sample` (content pruning) is the same on a
 seeded sample of each child's distinct rows (rows whose fingerprint hash is under a threshold),
-so its broadcast keys stay small and nothing but the per-pair counts reaches the driver.
+so its broadcast keys stay small and nothing but the per-pair counts reaches the driver. The
+parent's rows are filtered by the same hash before the join (under the highest threshold of the
+children compared with each of its projections): an equal row has an equal hash, so no row a
+child may have sampled is dropped.
 """
 
 from __future__ import annotations
@@ -105,7 +108,8 @@ class FullComparison:
             name = f"{self.name}_fingerprints_{digest(sorted(mine.items()))}"
             rows = sum(self.rows.get(t, 0) * len(by_table[t]) for t in group)
             frame = self.ctx.persist(name, lambda: counted(
-                (table_fingerprints(_reader(self.ctx), t, by_table[t], self.thresholds.get(t), self.ctx.seed)
+                (table_fingerprints(_reader(self.ctx), t, by_table[t],
+                                    dict.fromkeys(by_table[t], self.thresholds.get(t)), self.ctx.seed)
                  for t in group), rows).withColumnRenamed("p", "cp"))
             return frame, frozenset(mine)
 
@@ -143,6 +147,15 @@ class FullComparison:
             total += rows
         return parts + [tuple(current)] if current else parts
 
+    def _parent_thresholds(self, pairs: list[Pair], pids: dict[Projection, int]) -> dict[int, int | None]:
+        """Per parent projection id, the highest sampling threshold of the children compared
+        with it (None when one of them is not sampled)."""
+        limits: dict[int, list[int | None]] = defaultdict(list)
+        for pair in pairs:
+            limits[pids[parent_projection(pair)]].append(self.thresholds.get(pair.child))
+        return {pid: None if None in found else max(t for t in found if t is not None)
+                for pid, found in limits.items()}
+
     def _check_plan(self, group: tuple[str, ...], pairs: list[Pair]) -> Any:
         """One plan for a group of parents: the children's fingerprints tagged with their pairs
         (a join with a small pair table, so the plan does not grow with the number of pairs),
@@ -167,8 +180,13 @@ class FullComparison:
         # Shuffled: the keys are cut into partitions of bounded size (each task's hash map holds one;
         # the parents are shuffled to match) and hashed, not sorted with the parents.
         keys = F.broadcast(keys) if fits else keys.repartition(partitions_for(expected), *on).hint("shuffle_hash")
+        # A sampled child row's fingerprint hash is under its child's threshold, and so is the hash
+        # of the equal parent row: parent rows over every threshold of their projection's children
+        # cannot match and are dropped before the join.
+        limits = self._parent_thresholds(pairs, pids)
         scans = reduce(lambda a, b: a.unionByName(b), [
-            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t})
+            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t},
+                               limits, self.ctx.seed)
             for t in group])
         hits = count_by_key(scans.join(keys, on, "left_semi"), on, expected).withColumnRenamed("n", "pn")
         return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("k").agg(

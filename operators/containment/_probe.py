@@ -4,13 +4,14 @@ Each table is read once with the union of the columns its projections need; ever
 fingerprint is computed from that read and the results are exploded into rows
 ``(p, h1, h2)`` tagged with the projection id ``p``. Sampling keeps the rows whose seeded hash of
 the fingerprint falls below a threshold: a Bernoulli sample of *distinct* rows (every copy of a
-row is in or out together), coordinated across tables and reproducible for a seed.
+row is in or out together), coordinated across tables and reproducible for a seed: a parent
+filtered under the same threshold keeps every row equal to a sampled child row.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import reduce
 from typing import Any
 
@@ -20,9 +21,11 @@ from operators.containment._profiles import TableInfo
 
 
 def table_fingerprints(read_table: Callable[..., Any], table: str, projections: dict[int, Projection],
-                       threshold: int | None = None, seed: int = 0) -> Any:
+                       thresholds: Mapping[int, int | None] | None = None, seed: int = 0) -> Any:
     """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan; each
-    column's values hashed once for all the projections that use it)."""
+    column's values hashed once for all the projections that use it). ``thresholds``: per
+    projection id, keep only rows whose seeded fingerprint hash is below it (None or absent:
+    every row)."""
     columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
     hash_exprs, hashed = hashed_columns_sql(list(projections.values()))
     structs = []
@@ -30,9 +33,26 @@ def table_fingerprints(read_table: Callable[..., Any], table: str, projections: 
         h1, h2 = fingerprint_sql(proj, hashed)
         structs.append(f"named_struct('p', {pid}, 'h1', {h1}, 'h2', {h2})")
     out = read_table(table, columns).selectExpr(*hash_exprs).selectExpr(f"inline(array({', '.join(structs)}))")
-    if threshold is not None:
-        out = out.where(f"xxhash64(h1, h2, {int(seed)}) < {threshold}L")
-    return out
+    keep = sample_filter_sql({pid: (thresholds or {}).get(pid) for pid in projections}, seed)
+    return out if keep is None else out.where(keep)
+
+
+def sample_filter_sql(thresholds: Mapping[int, int | None], seed: int) -> str | None:
+    """SQL keeping a ``(p, h1, h2)`` row when its seeded hash is below projection ``p``'s
+    threshold (None: keep every row of that projection); None when nothing is filtered."""
+    by_threshold: dict[int | None, list[int]] = defaultdict(list)
+    for pid, threshold in sorted(thresholds.items()):
+        by_threshold[threshold].append(pid)
+    if not by_threshold or list(by_threshold) == [None]:
+        return None
+    hashed = f"xxhash64(h1, h2, {int(seed)})"
+    if len(by_threshold) == 1:
+        return f"{hashed} < {next(iter(by_threshold))}L"
+    terms = []
+    for threshold, pids in sorted(by_threshold.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+        inside = f"p IN ({', '.join(map(str, pids))})"
+        terms.append(f"({inside})" if threshold is None else f"({inside} AND {hashed} < {threshold}L)")
+    return " OR ".join(terms)
 
 
 ROWS_PER_PARTITION = 1_000_000
