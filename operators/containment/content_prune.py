@@ -34,7 +34,9 @@ class ContentPrune(Operator):
     than in the parent; approximate mode: when the sample's upper confidence bound on the degree
     is below tau). Decides ``contained`` when the sample was the whole child. Keeps every other
     pair for verification. Each child and each parent is scanned once for all its pairs (one
-    job per large table or group of small ones); parent rows are semi-joined to the broadcast sample before any shuffle."""
+    job per large table or group of small ones); parent rows whose fingerprint hash is over every
+    threshold of their children cannot equal a sampled row and are dropped during the scan, the
+    rest semi-joined to the broadcast sample before any shuffle."""
 
     name = "content_prune"
     kind = "stage"
