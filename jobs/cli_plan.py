@@ -67,4 +67,4 @@ def calibrate_cmd(
     finally:
         spark.stop()
     typer.echo(f"scan throughput: {value / 1e6:,.1f} MB/s, saved to {out}")
-    typer.echo("use it in a plan_redundancy step: config: {scan_bytes_per_second: %.0f}" % value)
+    typer.echo(f"use it in a plan_redundancy step: config: {{scan_bytes_per_second: {value:.0f}}}")

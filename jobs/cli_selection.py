@@ -50,5 +50,5 @@ def frontier_cmd(
     if not result.crossovers:
         typer.echo("no crossover in the budget range: the same candidate wins throughout")
     written = write_selection_plots(out, law, budget=budget, low=low, high=high)
-    for name, file in written.items():
+    for file in written.values():
         typer.echo(f"wrote {file}")

@@ -17,8 +17,8 @@ RECIPES = REPO / "recipes"
 DEMO_RUNS: list[tuple[str, str, str]] = [
     (
         "find_redundancy.yaml",
-        "SELECT parent, child, verdict, stage, degree FROM containment_edges "
-        "WHERE verdict IN ('contained', 'duplicate') ORDER BY parent, child",
+        ("SELECT parent, child, verdict, stage, degree FROM containment_edges "
+         "WHERE verdict IN ('contained', 'duplicate') ORDER BY parent, child"),
         "tables contained in other tables",
     ),
     (

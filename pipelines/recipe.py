@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from operators.base import Operator
 from operators.registry import get_operator
 from pipelines.paths import allowed_roots, check_path
-from schemas.yaml_safe import Path_, format_path, line_of, load_yaml, parse_scalar
 from schemas.errors import LakesiftError, Problem, RecipeError
 from schemas.recipe import Recipe
+from schemas.yaml_safe import Path_, format_path, line_of, load_yaml, parse_scalar
 
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 LAKE_TABLES = ("table_profiles", "column_profiles", "quarantine")

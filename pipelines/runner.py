@@ -157,7 +157,7 @@ class _Run:
 
             path = build_report(self.c.output, self.run_id)
             self.reporter.event("report_written", path=str(path))
-        except Exception as exc:  # the report is a convenience, the run is already published
+        except Exception as exc:  # noqa: BLE001 - the report is a convenience, the run is already published
             self.reporter.event("report_failed", error=sanitize_text(f"{type(exc).__name__}: {exc}")[:300])
 
     # -- inputs -------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ class _Run:
         marker = self.store.marker(step)
         assert marker is not None
         outputs = self.store.read(step)
-        self.tables[name] = outputs[MAIN] if MAIN in outputs else None
+        self.tables[name] = outputs.get(MAIN)
         self.rows[name] = marker["outputs"].get(MAIN, {}).get("rows", 0)
         for out, df in outputs.items():
             if out != MAIN:

@@ -19,11 +19,11 @@ from provenance.classify import classify_registry
 from provenance.policy import LicensePolicy, LicenseVerdict, load_policy
 from provenance.uri import sanitize_uri
 from schemas.errors import Problem, RecipeError
+from schemas.sources import PolicyOverrides, SourcesRegistry
 from schemas.yaml_safe import Path_ as YamlPath
 from schemas.yaml_safe import format_path as render_path
 from schemas.yaml_safe import line_of
 from schemas.yaml_safe import load_yaml as load_strict_yaml
-from schemas.sources import PolicyOverrides, SourcesRegistry
 
 MAX_LICENSE_FILE_BYTES = 1_000_000
 
