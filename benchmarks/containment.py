@@ -205,8 +205,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"scaling: {n} tables staged {run['seconds']:.0f}s", flush=True)
     if args.scaling_only:
         _print_scaling(report)
-    else:
-        _print_report(report)
+    elif args.scaling:
+        _print_report(report)  # again, now with the scaling rows (the main lake's report came first)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2, default=str))
 
