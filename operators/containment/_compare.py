@@ -11,12 +11,11 @@ shuffled into partitions of bounded size, that parent alone in its job), counts 
 joins them back per pair. A job's plan has one branch per table it scans and per persisted child
 frame it reads, never one per pair: the children's rows are tagged with their pairs (an int
 index) by a join with a small table of pairs. Each job's result is persisted, so a
-crashed comparison resumes job by job. :func:`compare_sample` (content pruning) is the same on a
-seeded sample of each child's distinct rows (rows whose fingerprint hash is under a threshold),
-so its broadcast keys stay small and nothing but the per-pair counts reaches the driver. The
-parent's rows are filtered by the same hash before the join (under the highest threshold of the
-children compared with each of its projections): an equal row has an equal hash, so no row a
-child may have sampled is dropped.
+crashed comparison resumes job by job. With ``thresholds`` the same runs on a seeded sample of
+each child's distinct rows (rows whose fingerprint hash is under a threshold); the parent's rows
+are then filtered by the same hash before the join (under the highest threshold of the children
+compared with each of its projections): an equal row has an equal hash, so no row a child may
+have sampled is dropped. Content pruning compares samples in :mod:`._sample` instead.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from operators.containment._fingerprint import (
     Projection,
     child_projection,
     parent_projection,
-    sample_threshold,
 )
 from operators.containment._jobs import JobPlan, digest, per_group
 from operators.containment._pairs import Pair
@@ -60,15 +58,6 @@ def _by_parent(pairs: list[Pair]) -> dict[str, list[Pair]]:
     for pair in sorted(pairs, key=lambda p: p.key):
         out[pair.parent].append(pair)
     return out
-
-
-def compare_sample(ctx: StageContext, pairs: list[Pair], fractions: Mapping[str, float],
-                   sizes: Mapping[str, int], rows: Mapping[str, int], plan: JobPlan, broadcast_rows: int) -> Result:
-    """The comparison of :class:`FullComparison` on a seeded sample of each child's distinct rows."""
-    thresholds = {t: sample_threshold(f) for t, f in fractions.items()}
-    expected = {t: min(n, int(2 * fractions.get(t, 1.0) * n) + 1) for t, n in rows.items()}
-    sampled = FullComparison(ctx, sizes, expected, plan, broadcast_rows, thresholds, "sample")
-    return sampled.compare(pairs, 0)
 
 
 class FullComparison:

@@ -15,26 +15,43 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import reduce
 from typing import Any
 
+from operators.containment._digest import Observed, digest_aggregates
 from operators.containment._fingerprint import Projection, fingerprint_sql, hashed_columns_sql
 from operators.containment._pairs import Pair
 from operators.containment._profiles import TableInfo
 
 
 def table_fingerprints(read_table: Callable[..., Any], table: str, projections: dict[int, Projection],
-                       thresholds: Mapping[int, int | None] | None = None, seed: int = 0) -> Any:
+                       thresholds: Mapping[int, int | None] | None = None, seed: int = 0,
+                       observed: Observed | None = None) -> Any:
     """``(p, h1, h2)`` rows for every row of ``table`` and projection id ``p`` (one scan; each
     column's values hashed once for all the projections that use it). ``thresholds``: per
     projection id, keep only rows whose seeded fingerprint hash is below it (None or absent:
-    every row)."""
-    columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
-    hash_exprs, hashed = hashed_columns_sql(list(projections.values()))
-    structs = []
-    for pid, proj in sorted(projections.items()):
-        h1, h2 = fingerprint_sql(proj, hashed)
-        structs.append(f"named_struct('p', {pid}, 'h1', {h1}, 'h2', {h2})")
-    out = read_table(table, columns).selectExpr(*hash_exprs).selectExpr(f"inline(array({', '.join(structs)}))")
+    every row). ``observed``: the scan also takes every projection's multiset digest."""
+    halves = projection_halves(read_table, table, projections)
+    if observed is not None:
+        halves = observed.observe(halves, table, sorted(projections))
+    structs = [f"named_struct('p', {pid}, 'h1', f1_{pid}, 'h2', f2_{pid})" for pid in sorted(projections)]
+    out = halves.selectExpr(f"inline(array({', '.join(structs)}))")
     keep = sample_filter_sql({pid: (thresholds or {}).get(pid) for pid in projections}, seed)
     return out if keep is None else out.where(keep)
+
+
+def projection_halves(read_table: Callable[..., Any], table: str, projections: dict[int, Projection]) -> Any:
+    """One row per row of ``table`` with each projection's fingerprint halves ``f1_<pid>``, ``f2_<pid>``."""
+    columns = sorted({c for proj in projections.values() for c in proj.raw_columns})
+    hash_exprs, hashed = hashed_columns_sql(list(projections.values()))
+    halves = []
+    for pid, proj in sorted(projections.items()):
+        h1, h2 = fingerprint_sql(proj, hashed)
+        halves += [f"{h1} AS f1_{pid}", f"{h2} AS f2_{pid}"]
+    return read_table(table, columns).selectExpr(*hash_exprs).selectExpr(*halves)
+
+
+def scan_digests(read_table: Callable[..., Any], table: str, projections: Mapping[int, Projection]) -> dict[str, Any]:
+    """The :func:`digest_aggregates` of ``table``'s projections, from a job of their own."""
+    return projection_halves(read_table, table, dict(projections)).agg(
+        *digest_aggregates(sorted(projections))).collect()[0].asDict()
 
 
 def sample_filter_sql(thresholds: Mapping[int, int | None], seed: int) -> str | None:

@@ -9,12 +9,13 @@ from pydantic import Field
 
 from operators.base import MAIN, Operator, StageContext
 from operators.containment._bounds import degree_bounds
-from operators.containment._compare import EMPTY, compare_sample
+from operators.containment._compare import EMPTY
 from operators.containment._config import ScanJobs
 from operators.containment._funnel import FUNNEL_OUTPUT, decided_by, funnel_frame, stage_rows
 from operators.containment._pairs import Pair, pairs_from_frame, pairs_to_frame
 from operators.containment._probe import charge_scan_bytes
 from operators.containment._profiles import load_profiles
+from operators.containment._sample import compare_sample
 from operators.registry import register
 
 STAGE = "content_prune"
@@ -22,8 +23,6 @@ STAGE = "content_prune"
 
 class ContentPruneConfig(ScanJobs):
     sample_rows: int = Field(512, ge=1, description="expected distinct child rows sampled per pair")
-    broadcast_rows: int = Field(
-        2_000_000, ge=0, description="sampled child rows one job may broadcast to its parents (the rest shuffle)")
 
 
 @register
@@ -32,11 +31,14 @@ class ContentPrune(Operator):
     every copy of a row is in or out together) and looks them up in the parent's projection.
     Drops (``not_contained``) a pair when a sampled row is missing (bag semantics: more frequent
     than in the parent; approximate mode: when the sample's upper confidence bound on the degree
-    is below tau). Decides ``contained`` when the sample was the whole child. Keeps every other
-    pair for verification. Each child and each parent is scanned once for all its pairs (one
-    job per large table or group of small ones); parent rows whose fingerprint hash is over every
-    threshold of their children cannot equal a sampled row and are dropped during the scan, the
-    rest semi-joined to the broadcast sample before any shuffle."""
+    is below tau). Decides ``contained`` when the sample was the whole child, or when the child
+    and the parent's projection are the same multiset (equal row counts and 128-bit multiset
+    digests, taken by the same scan); in exact bag semantics, equal row counts with different
+    digests are ``not_contained``. Keeps every other pair for verification. Every table is
+    scanned once for all its pairs, as child and as parent (one job per large table or group of
+    small ones): a parent keeps only the rows under the highest sampling threshold of its
+    children, which holds every row equal to a sampled child row; one small job then joins the
+    samples."""
 
     name = "content_prune"
     kind = "stage"
@@ -54,7 +56,7 @@ class ContentPrune(Operator):
             fractions = {p.child: min(1.0, cfg.sample_rows / max(infos[p.child].num_rows, 1)) for p in pending}
             sizes = {t: info.num_bytes for t, info in infos.items()}
             rows = {t: info.num_rows for t, info in infos.items()}
-            results = compare_sample(ctx, pending, fractions, sizes, rows, cfg.job_plan(), cfg.broadcast_rows)
+            results = compare_sample(ctx, pending, fractions, sizes, rows, cfg.job_plan())
             charge_scan_bytes(pending, infos)
             for pair in pending:
                 judge(pair, results.get(pair.key, EMPTY), fractions[pair.child] >= 1.0)
@@ -63,7 +65,8 @@ class ContentPrune(Operator):
 
 
 def judge(pair: Pair, result: dict[str, int], complete: bool) -> None:
-    """Decide a pair from the comparison of its child sample with the parent."""
+    """Decide a pair from the comparison of its child sample with the parent and, when both
+    were scanned with as many rows, from their multiset digests."""
     if pair.semantics == "bag":
         size, hits = result["rows"], result["covered"]
     else:
@@ -74,6 +77,19 @@ def judge(pair: Pair, result: dict[str, int], complete: bool) -> None:
         _judge_exact(pair, hits, size, degree, complete)
     elif size:
         _judge_approximate(pair, hits, size, degree, complete)
+    if pair.pending:
+        _judge_multiset(pair, result.get("multiset"))
+
+
+def _judge_multiset(pair: Pair, same: int | None) -> None:
+    """``same``: 1 when the child and the parent's projection have the same row count and
+    digest, 0 when the same row count but another digest, None when unknown."""
+    if same == 1:
+        pair.decide("contained", STAGE, "same_multiset: the child and the parent's projection have the "
+                    "same rows with the same multiplicities (equal row counts and 128-bit multiset digests)", 1.0)
+    elif same == 0 and pair.semantics == "bag" and pair.mode == "exact":
+        pair.decide("not_contained", STAGE, "multiset_differs: as many rows as the parent's projection "
+                    "but another multiset (different digests), so some multiplicity exceeds the parent's")
 
 
 def _judge_exact(pair: Pair, hits: int, size: int, degree: float | None, complete: bool) -> None:

@@ -68,11 +68,11 @@ def test_empty_tables_match_the_truth(outputs: dict[str, Any], truth: Truth) -> 
 
 
 def test_shuffled_joins_give_the_same_edges(lake: BuiltLake, truth: Truth, run_chain: Any) -> None:
-    """With no broadcast budget every comparison job shuffles the child keys and hashes them
+    """With no broadcast budget every verification job shuffles the child keys and hashes them
     (the path large lakes take): the verdicts still match the truth exactly."""
     no_broadcast = {"broadcast_rows": 0}
     out = run_chain(lake.root, formats=lake.lake_formats,
-                    configs={"content_prune": no_broadcast, "verify_containment": no_broadcast})
+                    configs={"verify_containment": no_broadcast})
     edges = out["verify_containment"].collect()
     found = {(r["parent"], r["child"]) for r in edges if r["verdict"] in ("contained", "duplicate")}
     assert found == truth.contained
