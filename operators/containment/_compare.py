@@ -11,11 +11,7 @@ shuffled into partitions of bounded size, that parent alone in its job), counts 
 joins them back per pair. A job's plan has one branch per table it scans and per persisted child
 frame it reads, never one per pair: the children's rows are tagged with their pairs (an int
 index) by a join with a small table of pairs. Each job's result is persisted, so a
-crashed comparison resumes job by job. With ``thresholds`` the same runs on a seeded sample of
-each child's distinct rows (rows whose fingerprint hash is under a threshold); the parent's rows
-are then filtered by the same hash before the join (under the highest threshold of the children
-compared with each of its projections): an equal row has an equal hash, so no row a child may
-have sampled is dropped. Content pruning compares samples in :mod:`._sample` instead.
+crashed comparison resumes job by job. Content pruning compares samples in :mod:`._sample`.
 """
 
 from __future__ import annotations
@@ -61,13 +57,12 @@ def _by_parent(pairs: list[Pair]) -> dict[str, list[Pair]]:
 
 
 class FullComparison:
-    """Comparison across waves: child fingerprints (all, or those under a child's sampling
-    ``thresholds``) are persisted once and reused."""
+    """Comparison across waves: child fingerprints are persisted once and reused."""
 
     def __init__(self, ctx: StageContext, sizes: Mapping[str, int], rows: Mapping[str, int], plan: JobPlan,
-                 broadcast_rows: int, thresholds: Mapping[str, int | None] | None = None, name: str = "full") -> None:
+                 broadcast_rows: int) -> None:
         self.ctx, self.sizes, self.rows, self.plan = ctx, sizes, rows, plan
-        self.broadcast_rows, self.thresholds, self.name = broadcast_rows, dict(thresholds or {}), name
+        self.broadcast_rows, self.name = broadcast_rows, "full"
         self.child_ids: dict[Projection, int] = {}  # child projection -> its id ``cp`` (unique across waves)
         self.frames: list[tuple[Any, frozenset[int]]] = []  # persisted child fingerprints and the ids in each
 
@@ -76,14 +71,11 @@ class FullComparison:
         parents = _by_parent(pairs)
         out: Result = {}
         jobs = per_group(self.ctx, self.plan, parents, self.sizes,
-                         lambda group: self._check(group, parents), f"{self._label(wave)}: checking parents")
+                         lambda group: self._check(group, parents), f"wave {wave}: checking parents")
         for rows in jobs:
             for r in rows:
                 out[(r["parent"], r["child"])] = {k: int(r[k] or 0) for k in EMPTY}
         return out
-
-    def _label(self, wave: int) -> str:
-        return f"wave {wave}" if self.name == "full" else self.name
 
     def _fingerprint_children(self, projections: set[Projection], wave: int) -> None:
         """Persisted ``(cp, h1, h2, n)`` per group: every distinct canonical row of each new child
@@ -98,12 +90,12 @@ class FullComparison:
             rows = sum(self.rows.get(t, 0) * len(by_table[t]) for t in group)
             frame = self.ctx.persist(name, lambda: counted(
                 (table_fingerprints(_reader(self.ctx), t, by_table[t],
-                                    dict.fromkeys(by_table[t], self.thresholds.get(t)), self.ctx.seed)
+                                    seed=self.ctx.seed)
                  for t in group), rows).withColumnRenamed("p", "cp"))
             return frame, frozenset(mine)
 
         self.frames += per_group(self.ctx, self.plan, by_table, self.sizes, job,
-                                 f"{self._label(wave)}: fingerprinting children")
+                                 f"wave {wave}: fingerprinting children")
         self.child_ids.update(todo)
 
     def _check(self, group: tuple[str, ...], parents: dict[str, list[Pair]]) -> list[Any]:
@@ -136,15 +128,6 @@ class FullComparison:
             total += rows
         return parts + [tuple(current)] if current else parts
 
-    def _parent_thresholds(self, pairs: list[Pair], pids: dict[Projection, int]) -> dict[int, int | None]:
-        """Per parent projection id, the highest sampling threshold of the children compared
-        with it (None when one of them is not sampled)."""
-        limits: dict[int, list[int | None]] = defaultdict(list)
-        for pair in pairs:
-            limits[pids[parent_projection(pair)]].append(self.thresholds.get(pair.child))
-        return {pid: None if None in found else max(t for t in found if t is not None)
-                for pid, found in limits.items()}
-
     def _check_plan(self, group: tuple[str, ...], pairs: list[Pair]) -> Any:
         """One plan for a group of parents: the children's fingerprints tagged with their pairs
         (a join with a small pair table, so the plan does not grow with the number of pairs),
@@ -169,13 +152,9 @@ class FullComparison:
         # Shuffled: the keys are cut into partitions of bounded size (each task's hash map holds one;
         # the parents are shuffled to match) and hashed, not sorted with the parents.
         keys = F.broadcast(keys) if fits else keys.repartition(partitions_for(expected), *on).hint("shuffle_hash")
-        # A sampled child row's fingerprint hash is under its child's threshold, and so is the hash
-        # of the equal parent row: parent rows over every threshold of their projection's children
-        # cannot match and are dropped before the join.
-        limits = self._parent_thresholds(pairs, pids)
         scans = reduce(lambda a, b: a.unionByName(b), [
             table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t},
-                               limits, self.ctx.seed)
+                               seed=self.ctx.seed)
             for t in group])
         hits = count_by_key(scans.join(keys, on, "left_semi"), on, expected).withColumnRenamed("n", "pn")
         return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("k").agg(

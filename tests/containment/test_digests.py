@@ -5,6 +5,7 @@ equal multisets without verification and, in bag semantics, refutes equal-sized 
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,34 @@ def test_content_prune_decides_equal_multisets_and_refutes_equal_sized_bags(spar
     assert bag[("base", "dup")]["verdict"] == "not_contained"
     assert bag[("base", "dup")]["stage"] == "content_prune"
     assert bag[("base", "dup")]["reason"].startswith("multiset_differs")
+
+
+def test_a_resumed_content_prune_takes_lost_digests_from_a_job_of_their_own(spark: Any, tmp_path: Path) -> None:
+    """The sampled rows of a crashed run are reused (no scan runs, so nothing is observed): the
+    digests persisted beside them are recomputed, and the verdicts are those of a whole run."""
+    from operators.containment._chain import run_containment
+    from pipelines.stages import StageStore
+    from profiling.lake import lake_table_reader, profile_lake
+
+    keys = list(range(2000))
+    _write(tmp_path / "lake", "base", pa.table({"k": keys, "v": [str(i % 13) for i in keys]}))
+    _write(tmp_path / "lake", "copy", pa.table({"v": [str(i % 13) for i in keys[::-1]], "k": keys[::-1]}))
+    store = StageStore(spark, tmp_path / "stages")
+
+    def decisions() -> set[tuple[Any, ...]]:
+        profiles = profile_lake(spark, tmp_path / "lake", ["parquet"])
+        out = run_containment(spark, profiles, lake_table_reader(spark, profiles["table_profiles"]),
+                              checkpoints=store.checkpoint,
+                              stages=("schema_containment", "minmax_prune", "content_prune"))
+        return {(r["parent"], r["child"], r["verdict"], r["stage"], r["reason"])
+                for r in out["content_prune"].collect()}
+
+    first = decisions()
+    assert {(d[0], d[1]) for d in first if d[4] and d[4].startswith("same_multiset")} == {
+        ("base", "copy"), ("copy", "base")}
+    lost = sorted((tmp_path / "stages" / "_sub" / "content_prune").glob("*_digests"))
+    assert lost
+    for folder in lost:
+        shutil.rmtree(folder)
+    assert decisions() == first
+    assert all((folder / "_COMPLETE.json").is_file() for folder in lost)
