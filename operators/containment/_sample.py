@@ -47,7 +47,7 @@ def compare_sample(ctx: StageContext, pairs: list[Pair], fractions: Mapping[str,
                    rows: Mapping[str, int], plan: JobPlan) -> Result:
     """Per pair: the counts of :data:`EMPTY` over the child's sample (``fractions`` of each
     child's distinct rows) and, when the child and the parent's projection have as many rows,
-    ``multiset`` (1: same digest, 0: another one)."""
+    ``multiset`` (1: same digest, 0: another one) and that row count, ``multiset_rows``."""
     if not pairs:
         return {}
     thresholds = {t: sample_threshold(f) for t, f in fractions.items()}
@@ -77,7 +77,8 @@ def compare_sample(ctx: StageContext, pairs: list[Pair], fractions: Mapping[str,
     for p in pairs:
         same = same_multiset(digests.get(child_projection(p)), digests.get(parent_projection(p)))
         if same is not None:
-            out.setdefault(p.key, dict(EMPTY))["multiset"] = int(same)
+            found = out.setdefault(p.key, dict(EMPTY))
+            found["multiset"], found["multiset_rows"] = int(same), digests[child_projection(p)][0]
     return out
 
 

@@ -78,12 +78,15 @@ def judge(pair: Pair, result: dict[str, int], complete: bool) -> None:
     elif size:
         _judge_approximate(pair, hits, size, degree, complete)
     if pair.pending:
-        _judge_multiset(pair, result.get("multiset"))
+        _judge_multiset(pair, result.get("multiset"), result.get("multiset_rows", 0))
 
 
-def _judge_multiset(pair: Pair, same: int | None) -> None:
-    """``same``: 1 when the child and the parent's projection have the same row count and
-    digest, 0 when the same row count but another digest, None when unknown."""
+def _judge_multiset(pair: Pair, same: int | None, rows: int) -> None:
+    """``same``: 1 when the child and the parent's projection have the same row count
+    (``rows``, every one of them digested) and digest, 0 when the same row count but another
+    digest, None when unknown."""
+    if same is not None:
+        pair.rows_checked = rows
     if same == 1:
         pair.decide("contained", STAGE, "same_multiset: the child and the parent's projection have the "
                     "same rows with the same multiplicities (equal row counts and 128-bit multiset digests)", 1.0)

@@ -91,6 +91,7 @@ def test_content_prune_decides_equal_multisets_and_refutes_equal_sized_bags(spar
     for key in (("base", "copy"), ("copy", "base")):
         assert by_key[key]["stage"] == "content_prune" and by_key[key]["reason"].startswith("same_multiset")
         assert by_key[key]["verdict"] == "duplicate"
+        assert by_key[key]["rows_checked"] == n  # every row digested, not only the sample
     # Set semantics: dup is contained, but a digest cannot tell (different multisets): verified.
     assert by_key[("base", "dup")]["verdict"] == "contained"
     assert by_key[("base", "dup")]["stage"] == "verify_containment"
@@ -98,6 +99,7 @@ def test_content_prune_decides_equal_multisets_and_refutes_equal_sized_bags(spar
     assert bag[("base", "dup")]["verdict"] == "not_contained"
     assert bag[("base", "dup")]["stage"] == "content_prune"
     assert bag[("base", "dup")]["reason"].startswith("multiset_differs")
+    assert bag[("base", "dup")]["rows_checked"] == n
 
 
 def test_a_resumed_content_prune_takes_lost_digests_from_a_job_of_their_own(spark: Any, tmp_path: Path) -> None:
