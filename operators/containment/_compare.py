@@ -89,9 +89,7 @@ class FullComparison:
             name = f"{self.name}_fingerprints_{digest(sorted(mine.items()))}"
             rows = sum(self.rows.get(t, 0) * len(by_table[t]) for t in group)
             frame = self.ctx.persist(name, lambda: counted(
-                (table_fingerprints(_reader(self.ctx), t, by_table[t],
-                                    seed=self.ctx.seed)
-                 for t in group), rows).withColumnRenamed("p", "cp"))
+                (table_fingerprints(_reader(self.ctx), t, by_table[t]) for t in group), rows).withColumnRenamed("p", "cp"))
             return frame, frozenset(mine)
 
         self.frames += per_group(self.ctx, self.plan, by_table, self.sizes, job,
@@ -153,8 +151,7 @@ class FullComparison:
         # the parents are shuffled to match) and hashed, not sorted with the parents.
         keys = F.broadcast(keys) if fits else keys.repartition(partitions_for(expected), *on).hint("shuffle_hash")
         scans = reduce(lambda a, b: a.unionByName(b), [
-            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t},
-                               seed=self.ctx.seed)
+            table_fingerprints(_reader(self.ctx), t, {pid: proj for proj, pid in pids.items() if proj.table == t})
             for t in group])
         hits = count_by_key(scans.join(keys, on, "left_semi"), on, expected).withColumnRenamed("n", "pn")
         return wanted.join(hits.hint("shuffle_hash"), on, "left").groupBy("k").agg(

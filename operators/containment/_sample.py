@@ -55,7 +55,7 @@ def compare_sample(ctx: StageContext, pairs: list[Pair], fractions: Mapping[str,
     pids = number_projections(sorted(limits, key=repr))
     by_table = group_projections(pids)
     expected = {t: sum(_expected_rows(rows.get(t, 0), limits[proj]) for proj in projs.values())
-                for t, projs in ((t, by_table[t]) for t in by_table)}
+                for t, projs in by_table.items()}
     digests: dict[Projection, Digest] = {}
 
     def job(group: tuple[str, ...]) -> Any:
